@@ -1,0 +1,236 @@
+"""Workbook -> ``Budget``: find each sheet of the contract, parse every cell, keep where it came from.
+
+python-calamine reads the file (a few ms, against openpyxl's ~100+ ms) and never evaluates
+formulas; we never read the cells where the template puts formulas (subtotals sit above the header
+row or in columns the contract does not name), so no cached formula value is ever trusted.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+from . import schema
+from .findings import Findings
+from .model import (ZERO, BasicItem, Budget, CarryoverItem, Cells, Compared, EconomicCode, FunctionCode,
+                    IncomeLine, Indicator, Project, SanGongItem, Unit)
+from .schema import EconClass, Fund, Kind
+from .workbook_file import open_rows
+from .values import Parsed, clean_text, parse_code, parse_count, parse_date, parse_decimal, parse_year
+
+R_STRUCTURE = "R01 表格结构"
+R_VALUE = "R02 数值格式"
+R_TEXT = "R03 文字"
+
+_PARSERS = {
+    Kind.AMOUNT: parse_decimal,
+    Kind.AREA: parse_decimal,
+    Kind.COUNT: parse_count,
+    Kind.TEXT: clean_text,
+    Kind.CODE: parse_code,
+    Kind.DATE: parse_date,
+    Kind.YEAR: parse_year,
+}
+
+
+def col_letter(index: int) -> str:
+    """0-based column index -> Excel letters."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def normalise_label(text: object) -> str:
+    """Header/label text compared without spaces, line breaks or width differences."""
+    folded = unicodedata.normalize("NFKC", str(text or ""))
+    return re.sub(r"\s+", "", folded).replace("*", "")
+
+
+class _Sheet:
+    """One sheet's rows plus the findings collected while reading it."""
+
+    def __init__(self, name: str, rows: list[list], findings: Findings):
+        self.name, self.rows, self.findings = name, rows, findings
+
+    def ref(self, row: int, col: int) -> str:
+        return f"{self.name}!{col_letter(col)}{row + 1}"
+
+    def raw(self, row: int, col: int):
+        if row < len(self.rows) and col < len(self.rows[row]):
+            value = self.rows[row][col]
+            return None if value == "" else value
+        return None
+
+    def parse(self, row: int, col: int, kind: Kind, label: str):
+        ref = self.ref(row, col)
+        parsed: Parsed = _PARSERS[kind](self.raw(row, col))
+        if parsed.error:
+            self.findings.error(R_VALUE, f"“{label}”{parsed.error}。", ref)
+            return None
+        if parsed.note:
+            self.findings.warning(R_VALUE if kind is not Kind.TEXT else R_TEXT, f"“{label}”{parsed.note}。", ref)
+        return parsed.value
+
+
+def _default(kind: Kind):
+    return {Kind.AMOUNT: ZERO, Kind.AREA: ZERO, Kind.COUNT: 0, Kind.TEXT: "", Kind.CODE: ""}.get(kind)
+
+
+def _read_table(sheet: _Sheet, spec: schema.TableSheet) -> list[tuple[dict, Cells]]:
+    """Records below the header row; columns located by their header text."""
+    wanted = {normalise_label(c.label): c for c in spec.columns}
+    header_row, columns = None, {}
+    for r, row in enumerate(sheet.rows[:30]):
+        found = {wanted[normalise_label(v)].key: i for i, v in enumerate(row) if normalise_label(v) in wanted}
+        if len(found) >= max(1, len(spec.columns) // 2) or len(found) == len(spec.columns):
+            header_row, columns = r, found
+            break
+    if header_row is None:
+        sheet.findings.error(R_STRUCTURE, f"找不到“{spec.name}”表的表头（应有“{spec.columns[0].label}”等列）。"
+                                          "请用 gen template 生成的模板填写，不要改动表头文字。", f"{sheet.name}!A1")
+        return []
+    for column in spec.columns:
+        if column.key not in columns and column.required:
+            sheet.findings.error(R_STRUCTURE, f"缺少“{column.label}”列，请恢复模板中的这一列。",
+                                 sheet.ref(header_row, 0))
+    records = []
+    for r in range(header_row + 1, len(sheet.rows)):
+        if all(sheet.raw(r, i) is None for i in columns.values()):
+            continue
+        values, cells = {}, Cells()
+        for column in spec.columns:
+            if column.key not in columns:
+                values[column.key] = _default(column.kind)
+                continue
+            i = columns[column.key]
+            cells[column.key] = sheet.ref(r, i)
+            value = sheet.parse(r, i, column.kind, column.label)
+            values[column.key] = _default(column.kind) if value is None else value
+        values["_row"] = r + 1
+        records.append((values, cells))
+    return records
+
+
+def _read_keyed(sheet: _Sheet, spec: schema.KeyedSheet) -> tuple[dict, dict, dict, Cells]:
+    """(current, prior, reason, cells) by field key; rows located by their label in column A."""
+    labels = {normalise_label(f.label): f for f in spec.fields}
+    rows: dict[str, int] = {}
+    for r, row in enumerate(sheet.rows):
+        key = normalise_label(row[0] if row else "")
+        if key in labels and labels[key].key not in rows:
+            rows[labels[key].key] = r
+    current, prior, reason, cells = {}, {}, {}, Cells()
+    for f in spec.fields:
+        if f.key not in rows:
+            sheet.findings.error(R_STRUCTURE, f"缺少“{f.label}”一行，请恢复模板中的这一行。", f"{sheet.name}!A1")
+            current[f.key], prior[f.key], reason[f.key] = _default(f.kind), _default(f.kind), ""
+            continue
+        r = rows[f.key]
+        cells[f.key] = sheet.ref(r, 1)
+        value = sheet.parse(r, 1, f.kind, f.label)
+        current[f.key] = _default(f.kind) if value is None else value
+        prior[f.key] = _default(f.kind)
+        if f.has_prior:
+            cells[f.key + ".prior"] = sheet.ref(r, 2)
+            value = sheet.parse(r, 2, f.kind, f.label + "（上年）")
+            prior[f.key] = _default(f.kind) if value is None else value
+        if f.has_reason:
+            cells[f.key + ".reason"] = sheet.ref(r, 3)
+            reason[f.key] = sheet.parse(r, 3, Kind.TEXT, f.label + "的主要原因") or ""
+    return current, prior, reason, cells
+
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[、，,；;\n]", text) if part.strip()]
+
+
+def read_budget(path: str | Path) -> tuple[Budget, Findings]:
+    """Read and parse; structural and value problems come back as findings, never as exceptions.
+
+    Raises ``UnusableFile`` only when the file is not a readable workbook at all.
+    """
+    findings = Findings()
+    book = open_rows(path)
+    sheets = {normalise_label(name): rows for name, rows in book.items()}
+
+    def sheet(spec) -> _Sheet:
+        rows = sheets.get(normalise_label(spec.name))
+        if rows is None:
+            findings.error(R_STRUCTURE, f"缺少工作表“{spec.name}”。请用 gen template 生成的模板填写，不要删除或改名工作表。",
+                           f"{spec.name}!A1")
+            rows = []
+        return _Sheet(spec.name, rows, findings)
+
+    u_cur, u_prior, _, u_cells = _read_keyed(sheet(schema.UNIT_INFO), schema.UNIT_INFO)
+    unit = Unit(
+        name=u_cur["name"], year=u_cur["year"] or 0, date=u_cur["date"], kind=u_cur["kind"],
+        subordinates=u_cur["subordinates"], departments=_split_list(u_cur["departments"]),
+        establishment=u_cur["establishment"],
+        staff_total=(u_cur["staff_total"], u_prior["staff_total"]),
+        staff_active=(u_cur["staff_active"], u_prior["staff_active"]),
+        staff_retired=(u_cur["staff_retired"], u_prior["staff_retired"]),
+        staff_veteran=(u_cur["staff_veteran"], u_prior["staff_veteran"]),
+        contact=u_cur["contact"], phone=u_cur["phone"], overall_goal=u_cur["overall_goal"],
+        functions=[v["text"] for v, _ in _read_table(sheet(schema.FUNCTIONS), schema.FUNCTIONS) if v["text"]],
+    )
+
+    t_cur, t_prior, t_reason, t_cells = _read_keyed(sheet(schema.TOTALS), schema.TOTALS)
+    totals = {k: Compared(t_cur[k], t_prior[k], t_reason.get(k, "")) for k in t_cur}
+    totals_cells = {f.key: Cells({k.split(".")[1] if "." in k else "current": v for k, v in t_cells.items()
+                                  if k == f.key or k.startswith(f.key + ".")}) for f in schema.TOTALS.fields}
+
+    income, names = [], {}
+    for v, cells in _read_table(sheet(schema.INCOME), schema.INCOME):
+        code = FunctionCode(v["code"])
+        amounts = {f: v[f.name.lower()] for f in Fund}
+        if len(code) in (3, 5) and not any(amounts.values()) and not v["prior_gpb"]:
+            names[code] = v["name"]
+            continue
+        income.append(IncomeLine(code, v["name"], amounts, v["prior_gpb"], v["reason"], cells))
+
+    uses = {v["code"]: v["text"] for v, _ in _read_table(sheet(schema.USES), schema.USES)}
+
+    fund_by_label = {normalise_label(f.value): f for f in Fund}
+    projects = []
+    for v, cells in _read_table(sheet(schema.PROJECTS), schema.PROJECTS):
+        fund = fund_by_label.get(normalise_label(v["fund"]))
+        if fund is None and v["fund"]:
+            findings.error(R_VALUE, f"资金来源“{v['fund']}”不在下拉列表中，请从列表选择。", cells["fund"])
+        text_keys = [c.key for c in schema.PROJECTS.columns if c.kind is Kind.TEXT and c.key not in ("name", "fund")]
+        projects.append(Project(v["name"], FunctionCode(v["code"]), fund,
+                                {e: v[e.name.lower()] for e in EconClass}, {k: v[k] for k in text_keys}, cells))
+
+    basic = [BasicItem(EconomicCode(v["code"]), v["name"], v["personnel"], v["public"], cells)
+             for v, cells in _read_table(sheet(schema.BASIC), schema.BASIC)]
+
+    by_label = {normalise_label(label): key for key, label in schema.SANGONG_ITEMS}
+    sangong_rows = {}
+    for v, cells in _read_table(sheet(schema.SANGONG), schema.SANGONG):
+        key = by_label.get(normalise_label(v["item"]))
+        if key is None:
+            findings.error(R_STRUCTURE, f"“{v['item']}”不是“三公”经费的项目，请保留模板中的四行。", cells.get("item", ""))
+            continue
+        sangong_rows[key] = SanGongItem(key, dict(schema.SANGONG_ITEMS)[key], v["gpb"], v["gf"], v["soe"],
+                                        v["prior"], v["reason"], cells)
+    sangong = [sangong_rows.get(key) or SanGongItem(key, label, ZERO, ZERO, ZERO, ZERO, "", Cells())
+               for key, label in schema.SANGONG_ITEMS]
+
+    carry_keys = [c.key for c in schema.CARRYOVER.columns if c.kind is Kind.AMOUNT]
+    carryover = [CarryoverItem(v["name"], {k: v[k] for k in carry_keys}, cells)
+                 for v, cells in _read_table(sheet(schema.CARRYOVER), schema.CARRYOVER)]
+
+    o_cur, _, _, o_cells = _read_keyed(sheet(schema.OTHER), schema.OTHER)
+
+    overall = [Indicator(v, c) for v, c in _read_table(sheet(schema.OVERALL_PERF), schema.OVERALL_PERF)]
+    per_project = [Indicator(v, c) for v, c in _read_table(sheet(schema.PROJECT_PERF), schema.PROJECT_PERF)]
+
+    budget = Budget(
+        source=str(path), unit=unit, totals=totals, totals_cells=totals_cells, income=income, uses=uses,
+        projects=projects, basic=basic, sangong=sangong, carryover=carryover, other=o_cur, other_cells=o_cells,
+        overall_perf=overall, project_perf=per_project, unit_cells=u_cells, names=names,
+    )
+    return budget, findings
