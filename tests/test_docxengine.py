@@ -90,6 +90,29 @@ def test_tag_split_over_three_runs(tmp_path, env):
     assert 'xml:space="preserve"> 预算</w:t>' in part_xml(data)
 
 
+def test_split_tag_keeps_non_text_children(tmp_path, env):
+    # What Word/WPS write: runs split by spell-check marks and a bookmark inside the tag.
+    doc = Document()
+    p = doc.add_paragraph()
+    p.add_run("合计\t")
+    p.add_run("{{ to")
+    tail = p.add_run("tal }}万元")
+    proof = OxmlElement("w:proofErr")
+    proof.set(qn("w:type"), "spellStart")
+    bookmark = OxmlElement("w:bookmarkStart")
+    bookmark.set(qn("w:id"), "0")
+    bookmark.set(qn("w:name"), "amount")
+    tail._r.addprevious(proof)
+    tail._r.addprevious(bookmark)
+    path = save(doc, tmp_path)
+    data = WordTemplate(path, env).render({"total": "12.50"})
+    para = etree.fromstring(part_xml(data).encode()).find(f".//{W}body/{W}p")
+    assert "".join(t.text for t in para.iter(f"{W}t")) == "合计12.50万元"
+    assert [c.tag.split("}")[1] for c in para] == ["r", "r", "proofErr", "bookmarkStart", "r"]
+    assert para[0].find(f"{W}tab") is not None
+    assert Document(io.BytesIO(data)).paragraphs[0].text == "合计\t12.50万元"
+
+
 def test_tag_split_with_less_than_inside_if(tmp_path, env):
     doc = Document()
     p = doc.add_paragraph()
@@ -182,6 +205,8 @@ def test_core_properties_tags_and_document_date(tmp_path, env):
     original = Document(path).core_properties.created
     kept = Document(io.BytesIO(template.render({"unit": "A&B"})))
     assert kept.core_properties.created == original
+    with pytest.raises(ValueError):
+        template.render({"unit": "x", "_document_date": "去年"})
     # core.xml without tags is pinned too.
     plain = save(doc_with("{{ unit }}"), tmp_path, "plain.docx")
     out = Document(io.BytesIO(WordTemplate(plain, env).render({"unit": "u", "_document_date": "2024-12-31"})))
@@ -204,6 +229,14 @@ def test_core_properties_tags_and_document_date(tmp_path, env):
 def test_data_renders_literally(tmp_path, env, value):
     path = save(doc_with("[{{ v }}]"), tmp_path)
     assert texts(render_doc(path, env, {"v": value})) == [f"[{value}]"]
+
+
+def test_text_elements_with_tags_preserve_spaces(tmp_path, env):
+    path = save(doc_with("{{ v }}"), tmp_path)
+    data = WordTemplate(path, env).render({"v": "  前导与结尾空格  "})
+    t = etree.fromstring(part_xml(data).encode()).find(f".//{W}t")
+    assert t.text == "  前导与结尾空格  "
+    assert t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
 
 
 def test_smart_quotes_folded_inside_tags_only(tmp_path, env):
@@ -327,13 +360,15 @@ def test_undefined_inside_row_loop_names_the_cell_paragraph(tmp_path, env):
 
 
 def test_unclosed_if_names_the_opening_paragraph(tmp_path, env):
-    path = save(doc_with("开头", "{% if x %}未闭合的条件", "中间", "结尾"), tmp_path)
+    # Jinja itself reports the end of the template (here: the last paragraph), not the {% if %}.
+    path = save(doc_with("开头", "{% if x %}未闭合的条件", "中间 {{ y }}", "结尾 {{ z }}"), tmp_path)
     with pytest.raises(TemplateError) as info:
         WordTemplate(path, env)
     message = str(info.value)
     assert str(path) in message
-    assert "未闭合的条件" in message
+    assert "未闭合的条件" in message and "结尾" not in message
     assert "endif" in message
+    assert info.value.paragraph == 2
 
 
 def test_unclosed_p_if_is_a_template_error(tmp_path, env):
@@ -375,11 +410,12 @@ def test_tr_marker_row_with_other_text_is_rejected(tmp_path, env):
 
 
 def test_malformed_render_result_is_rejected(tmp_path, env):
-    path = save(doc_with("{{ v|safe }}"), tmp_path)
+    from markupsafe import Markup
+    path = save(doc_with("{{ v }}"), tmp_path)
     template = WordTemplate(path, env)
-    assert texts(Document(io.BytesIO(template.render({"v": "ok"})))) == ["ok"]
+    assert texts(Document(io.BytesIO(template.render({"v": Markup("ok")})))) == ["ok"]
     with pytest.raises(TemplateError) as info:
-        template.render({"v": "<broken"})
+        template.render({"v": Markup("<broken")})
     assert "word/document.xml" in str(info.value) and str(path) in str(info.value)
 
 
@@ -509,3 +545,14 @@ if __name__ == "__main__":
         for rows in (10, 30, 100):
             setup_ms, timings, _, _ = benchmark(Path(tmp), rows=rows, docs=50)
             print(f"11 tables x {rows:3d} rows: {describe(setup_ms, timings)}")
+
+
+def test_safe_filter_is_not_available_to_templates(tmp_path, env):
+    path = save(doc_with("{{ v|safe }}"), tmp_path)
+    with pytest.raises(TemplateError):
+        WordTemplate(path, env).render({"v": "<w:br/>"})
+
+
+def test_empty_cell_renders_nothing(tmp_path, env):
+    path = save(doc_with("a{{ v }}b"), tmp_path)
+    assert texts(Document(io.BytesIO(WordTemplate(path, env).render({"v": None})))) == ["ab"]
