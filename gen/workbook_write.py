@@ -26,6 +26,7 @@ import datetime as dt
 import math
 import os
 import tempfile
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,15 +55,21 @@ THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 UNLOCKED = Protection(locked=False)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 WRAP_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 AMOUNT_FORMAT = "#,##0.00"
+
+# keyed sheets' column widths: label, 本年, 上年, 主要原因/说明, 填写说明
+KEYED_WIDTHS = {"unit": (22, 60, 10, 24, 44), "totals": (34, 16, 16, 44, 40), "other": (40, 16, 3, 44, 44)}
+
+SHORT_TEXT = 16  # table text columns this narrow hold short values (指标值, 分值, 负责人) and get text format
+TEXT_FIELDS = {"phone", "contact"}  # keyed text fields in text format
 
 BLANK_ROWS = 40
 HEADER_ROW = 3  # tables: row 1 purpose, row 2 automatic totals, row 3 header, data from row 4
 FIRST = HEADER_ROW + 1
 KEYED_FIRST = 3  # keyed sheets: row 1 purpose, row 2 header, fields from row 3
 CODES_SHEET = "代码表"
-FIXED_TIME = dt.datetime(2024, 1, 1)  # document properties: the same bytes-relevant metadata every run
 
 # Names of the drop-down lists on the hidden 代码表 sheet.
 L_FUNC, L_FUNC_ITEM, L_FUNC_CLASS, L_FUNC_TABLE = "gen_func_codes", "gen_func_items", "gen_func_classes", "gen_func_table"
@@ -101,11 +108,22 @@ def _value(kind: Kind, value):
     return str(value)
 
 
-def _format(cell, kind: Kind) -> None:
-    """An input cell: yellow, unlocked, formatted for its kind."""
+def _put(cell, value) -> None:
+    """Write a value; text that starts with "=" (an indicator value like "=100%", a help text like
+    "= 在职 + 退休") stays text instead of becoming a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+def _format(cell, kind: Kind, as_text: bool = False) -> None:
+    """An input cell: yellow, unlocked, formatted for its kind.  ``as_text``: a short text field in
+    text format, so Excel keeps what is typed (“=100%”, “1-2”, an 11-digit phone number) as typed.
+    Long text fields stay General: Excel shows #### for a text-format cell over 255 characters."""
     cell.fill = INPUT_FILL
     cell.protection = UNLOCKED
     cell.border = GRID
+    cell.alignment = TOP
     if kind in (Kind.AMOUNT, Kind.AREA):
         cell.number_format = AMOUNT_FORMAT
     elif kind is Kind.CODE:
@@ -114,15 +132,25 @@ def _format(cell, kind: Kind) -> None:
         cell.number_format = "yyyy-mm-dd"
     elif kind is Kind.TEXT:
         cell.alignment = WRAP_TOP
+        if as_text:
+            cell.number_format = "@"
 
 
 def _auto(cell, formula: str | None = None, number: bool = True) -> None:
     """A formula cell for the clerk's eyes: grey, italic, locked."""
     if formula is not None:
         cell.value = formula
-    cell.fill, cell.font, cell.border = AUTO_FILL, AUTO_FONT, GRID
+    cell.fill, cell.font, cell.border, cell.alignment = AUTO_FILL, AUTO_FONT, GRID, TOP
     if number:
         cell.number_format = AMOUNT_FORMAT
+
+
+def _copy_style(ws, col: int, first: int, last: int) -> None:
+    """Give rows first+1..last the style of (first, col): copying the style array is ~50x faster than
+    assigning fill/font/protection per cell, and the writer makes dozens of workbooks in tests."""
+    style = ws.cell(first, col)._style
+    for r in range(first + 1, last + 1):
+        ws.cell(r, col)._style = copy(style)
 
 
 def _header(cell, text: str) -> None:
@@ -140,7 +168,7 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(_units(part) / per_line)) for part in str(text).split("\n"))
 
 
-def _fit_height(ws, row: int, cells: list[tuple[object, float]], cap: float = 150) -> None:
+def _fit_height(ws, row: int, cells: list[tuple[object, float]], cap: float = 300) -> None:
     """Set a row height that shows wrapped text: Excel does not grow rows of a written file by itself."""
     lines = max((_lines(v, w) for v, w in cells if v not in (None, "")), default=1)
     if lines > 1:
@@ -305,7 +333,7 @@ def _table_rows(spec: schema.TableSheet, content: dict) -> list[dict]:
     return rows
 
 
-def _table_extras(spec: schema.TableSheet, last: int) -> list[tuple[str, int, object, bool]]:
+def _table_extras(spec: schema.TableSheet) -> list[tuple[str, int, object, bool]]:
     """Automatic columns right of the contract: (header, width, formula for row r, subtotal in row 2)."""
     L = lambda key: _letter(spec, key)  # noqa: E731
 
@@ -349,20 +377,22 @@ def _table(ws, spec: schema.TableSheet, rows: list[dict], last: int) -> None:
         ws.column_dimensions[letter].width = column.width
         if column.kind is Kind.AMOUNT:
             _auto(ws.cell(2, i), f"=SUM({letter}{FIRST}:{letter}{last})")
-        for r in range(FIRST, last + 1):
-            _format(ws.cell(r, i), column.kind)
+        _format(ws.cell(FIRST, i), column.kind, as_text=column.width <= SHORT_TEXT)
+        _copy_style(ws, i, FIRST, last)
         checks.add(i, FIRST, last, None if column.kind in (Kind.TEXT, Kind.CODE) else column.kind,
                    title=column.label, prompt=column.help, dropdown=DROPDOWNS.get((spec.key, column.key)))
     n = len(spec.columns)
-    for j, (label, width, formula, subtotal) in enumerate(_table_extras(spec, last), start=n + 1):
+    for j, (label, width, formula, subtotal) in enumerate(_table_extras(spec), start=n + 1):
         letter = get_column_letter(j)
         _header(ws.cell(HEADER_ROW, j), label)
         ws.cell(HEADER_ROW, j).fill = AUTO_FILL
         ws.column_dimensions[letter].width = width
         if subtotal:
             _auto(ws.cell(2, j), f"=SUM({letter}{FIRST}:{letter}{last})")
+        _auto(ws.cell(FIRST, j), number=subtotal)
+        _copy_style(ws, j, FIRST, last)
         for r in range(FIRST, last + 1):
-            _auto(ws.cell(r, j), formula(r), number=subtotal)
+            ws.cell(r, j).value = formula(r)
     if any(c.kind is Kind.AMOUNT for c in spec.columns):
         note = ws.cell(2, 1, "合计（自动计算，仅供核对）")
         note.font = AUTO_FONT
@@ -370,7 +400,7 @@ def _table(ws, spec: schema.TableSheet, rows: list[dict], last: int) -> None:
     wrap = [(i, c.width) for i, c in enumerate(spec.columns, start=1) if c.kind is Kind.TEXT]
     for r, row in enumerate(rows, start=FIRST):
         for i, column in enumerate(spec.columns, start=1):
-            ws.cell(r, i).value = _value(column.kind, row.get(column.key))
+            _put(ws.cell(r, i), _value(column.kind, row.get(column.key)))
         _fit_height(ws, r, [(ws.cell(r, i).value, w) for i, w in wrap])
     checks.apply(ws)
     ws.freeze_panes = ws.cell(FIRST, 2)
@@ -417,7 +447,9 @@ def _keyed(ws, spec: schema.KeyedSheet, values: dict, lasts: dict[str, int]) -> 
     ws.cell(1, 1, f"{spec.name}：{spec.purpose}").font = TITLE_FONT
     has_prior = any(f.has_prior for f in spec.fields)
     headers = ["项目", spec.value_header, spec.prior_header if has_prior else "", spec.reason_header, "填写说明"]
-    widths = [36, 18, 18 if has_prior else 3, 44, 50]
+    widths = list(KEYED_WIDTHS.get(spec.key, (36, 18, 18, 44, 50)))
+    if not has_prior:
+        widths[2] = 3
     detail = _totals_detail(lasts) if spec is schema.TOTALS else {}
     if detail:
         headers += ["明细合计（自动）", "核对（自动）"]
@@ -433,24 +465,26 @@ def _keyed(ws, spec: schema.KeyedSheet, values: dict, lasts: dict[str, int]) -> 
         label.alignment, label.border = WRAP_TOP, GRID
         if f.required:  # the reader compares labels without "*"
             label.font = HEADER_FONT
-        help_cell = ws.cell(r, 5, f.help or None)
+        help_cell = ws.cell(r, 5)
+        _put(help_cell, f.help or None)
         help_cell.font, help_cell.alignment = NOTE_FONT, WRAP_TOP
         value = values.get(f.key)
         current, prior, reason = (list(value) + [None, None])[:3] if isinstance(value, (list, tuple)) else (value, None, None)
-        _format(ws.cell(r, 2), f.kind)
-        ws.cell(r, 2).value = _value(f.kind, current)
+        _format(ws.cell(r, 2), f.kind, as_text=f.key in TEXT_FIELDS)
+        _put(ws.cell(r, 2), _value(f.kind, current))
         dropdown = DROPDOWNS.get((spec.key, f.key))
         checks.add(2, r, r, None if f.kind in (Kind.TEXT, Kind.CODE) else f.kind, title=f.label,
                    prompt=f.help, dropdown=dropdown)
         if f.has_prior:
             _format(ws.cell(r, 3), f.kind)
-            ws.cell(r, 3).value = _value(f.kind, prior)
+            _put(ws.cell(r, 3), _value(f.kind, prior))
             checks.add(3, r, r, f.kind if f.kind is not Kind.TEXT else None, title=f.label + "（上年）")
         if f.has_reason:
             _format(ws.cell(r, 4), Kind.TEXT)
-            ws.cell(r, 4).value = reason or None
+            _put(ws.cell(r, 4), reason or None)
         elif reason:
-            note = ws.cell(r, 4, str(reason))
+            note = ws.cell(r, 4)
+            _put(note, str(reason))
             note.font, note.alignment = NOTE_FONT, WRAP_TOP
         if f.key in detail:
             _auto(ws.cell(r, 6), detail[f.key])
@@ -476,7 +510,8 @@ _RULES = (
     "（会弹出提示，确认即可）；右侧灰色列显示目录中的名称，供核对编码。资金来源、单位类型、“三公”项目、绩效一级指标请从下拉列表选择。",
     "行不够时，在表格中间选中一行，右键“插入”整行（工作表已保护但允许插入行、调整行高列宽）。确需修改锁定内容时，"
     "可用“审阅—撤销工作表保护”（没有密码）。",
-    "表格类工作表：第1行是说明，第2行是自动合计，第3行是表头，从第4行起一行填一条记录，中间空行不影响。",
+    "表格类工作表：第1行是说明，第2行是自动合计，第3行是表头，从第4行起一行填一条记录，中间空行不影响。"
+    "绩效指标值等短文字栏已设为文本格式，“=100%”“≥98%”照原样输入即可。",
     "保存为 Excel 工作簿（.xlsx）。WPS 请用“另存为—Excel 文件（*.xlsx）”；不要另存为 .xls 或 .et。",
 )
 
@@ -531,7 +566,8 @@ def _instructions(ws) -> None:
         guide = schema.GUIDES.get(spec.key)
         texts = (str(i), spec.name, spec.purpose, guide.source if guide else "", guide.example if guide else "")
         for c, text in enumerate(texts, start=1):
-            cell = ws.cell(row, c, text)
+            cell = ws.cell(row, c)
+            _put(cell, text)
             cell.alignment, cell.border = WRAP_TOP, GRID
             if c == 2:
                 cell.font = HEADER_FONT
@@ -556,7 +592,6 @@ def build_workbook(content: dict | None = None) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "gen"
-    wb.properties.created = wb.properties.modified = FIXED_TIME
     _instructions(wb.create_sheet(schema.INSTRUCTIONS_SHEET))
     tables = {spec.key: _table_rows(spec, content) for spec in schema.SHEETS if isinstance(spec, schema.TableSheet)}
     lasts = {key: HEADER_ROW + len(rows) + BLANK_ROWS for key, rows in tables.items()}
