@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from .catalog import Catalog
 from .checks import check_budget
+from .reader import read_budget
 from .compute import compute
 from .findings import Findings, UnusableFile
-from .reader import read_budget
 from .render import Renderer
 
 
@@ -52,24 +54,48 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def build_unit(source: Path, out_dir: Path, renderer: Renderer, catalog: Catalog | None = None,
-               reason_threshold=None) -> UnitResult:
-    """Build one workbook; every failure comes back as a result, never as an exception."""
+               reason_threshold=None, timings: dict[str, float] | None = None) -> UnitResult:
+    """Build one workbook; every failure comes back as a result, never as an exception.
+
+    ``timings``, if given, receives the seconds spent in each stage (read, check, compute, render,
+    write) — ``python -m gen.bench`` reports them.
+    """
+    clock = _Stopwatch(timings)
     result = UnitResult(Path(source))
     try:
         budget, findings = read_budget(source)
     except UnusableFile as exc:
         result.status, result.message = "unusable", str(exc)
         return result
+    finally:
+        clock.lap("read")
     result.unit, result.year = budget.unit.name, budget.unit.year
-    kwargs = {} if reason_threshold is None else {"reason_threshold": reason_threshold}
-    findings.extend(check_budget(budget, catalog, **kwargs))
+    findings.extend(check_budget(budget, catalog, reason_threshold or Decimal(0), read_findings=findings))
+    clock.lap("check")
     result.findings = findings
     if findings.errors:
         result.status = "errors"
         result.message = f"有 {len(findings.errors)} 个错误，未生成文档。请先运行 gen check 查看并改正。"
         return result
-    data = renderer.render(compute(budget, catalog))
+    disclosure = compute(budget, catalog)
+    clock.lap("compute")
+    data = renderer.render(disclosure)
+    clock.lap("render")
     target = Path(out_dir) / output_name(budget.unit.name, budget.unit.year)
     write_atomic(target, data)
+    clock.lap("write")
     result.output = target
     return result
+
+
+class _Stopwatch:
+    """Stage timings for ``build_unit`` (a no-op unless a dict is given)."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings, self.last = timings, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+            self.last = now

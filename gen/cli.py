@@ -56,22 +56,20 @@ def template(output: str) -> None:
               help="增减额超过此数（万元）时必须填写主要原因；默认任何增减都要填写。")
 def check(workbooks: tuple[str, ...], as_json: bool, catalog_path: str | None, reason_threshold: str) -> None:
     """检查工作簿：列出全部错误和提示，指明工作表和单元格。"""
-    from .checks import check_budget
-    from .reader import read_budget
+    from .checks import check_workbook
 
     catalog = _catalog(catalog_path)
     threshold = _threshold(reason_threshold)
     status, report = 0, []
     for name in workbooks:
         try:
-            budget, findings = read_budget(name)
+            _, findings = check_workbook(name, catalog, threshold)
         except UnusableFile as exc:
             status = 2
             report.append({"file": name, "usable": False, "message": str(exc), "findings": []})
             if not as_json:
                 click.echo(f"✗ {exc}", err=True)
             continue
-        findings.extend(check_budget(budget, catalog, reason_threshold=threshold))
         if findings.errors:
             status = max(status, 1)
         report.append({"file": name, "usable": True, "findings": [f.as_json() for f in findings]})
@@ -98,28 +96,85 @@ def _print_findings(name: str, findings: Findings) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
               help="输出文件夹。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="同时处理的进程数（默认：本机全部 CPU 核数）。")
+@click.option("--pdf", is_flag=True, help="同时生成 PDF（需要安装 LibreOffice）。")
 @click.option("--catalog", "catalog_path", type=click.Path(exists=True, dir_okay=False),
               help="完整的科目目录 CSV（code,name）。")
 @click.option("--reason-threshold", default="0", show_default=True, help="同 gen check。")
 @click.pass_context
-def build(ctx: click.Context, paths: tuple[str, ...], out_dir: str, catalog_path: str | None,
-          reason_threshold: str) -> None:
-    """检查并生成单位预算公开 Word 文档（有错误时不生成）。"""
-    from .build import build_unit
-    from .render import Renderer
+def build(ctx: click.Context, paths: tuple[str, ...], out_dir: str, jobs: int | None, pdf: bool,
+          catalog_path: str | None, reason_threshold: str) -> None:
+    """检查并生成单位预算公开 Word 文档（有错误时不生成）。
+
+    PATHS 可以是工作簿，也可以是文件夹（其中的 .xlsx 全部处理，含子文件夹；跳过 ~$ 开头的锁定文件）。
+    多个工作簿并行处理，完成后在输出文件夹写出“构建汇总.csv”。同一单位同一年度有两个工作簿时两个都不生成。
+    """
+    from .batch import SUMMARY_NAME, find_workbooks, run_batch
+    from .build import OutputLocked
 
     catalog = _catalog(catalog_path)
-    renderer = Renderer()
-    failed = False
-    for name in paths:
-        result = build_unit(Path(name), Path(out_dir), renderer, catalog, _threshold(reason_threshold))
-        if result.output:
-            click.echo(f"✓ {name} → {result.output}")
-            for f in result.findings.warnings:
-                click.echo("  " + f.describe())
+    threshold = _threshold(reason_threshold)
+    sources, empty = find_workbooks(paths)
+    for folder in empty:
+        click.echo(f"! 文件夹 {folder} 中没有找到 .xlsx 工作簿。", err=True)
+    if not sources:
+        click.echo("✗ 没有找到要处理的工作簿。", err=True)
+        sys.exit(2)
+    # One workbook named on the command line: print as before (every finding, no summary file).
+    single = len(paths) == 1 and len(sources) == 1 and not Path(paths[0]).is_dir()
+    debug = bool((ctx.obj or {}).get("debug"))
+    try:
+        with click.progressbar(length=len(sources), label="生成中", file=sys.stderr,
+                               hidden=single) as bar:
+            report = run_batch(sources, Path(out_dir), jobs=jobs, catalog=catalog, reason_threshold=threshold,
+                               details=single, summary=not single, pdf=pdf, debug=debug,
+                               progress=lambda _record: bar.update(1))
+    except KeyboardInterrupt:
+        click.echo("\n已中断：本次没有写入任何文档。", err=True)
+        sys.exit(130)
+    except OutputLocked as exc:  # the summary file is open in Excel
+        click.echo(f"✗ 汇总表未能写入：{exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入输出文件夹 {out_dir}（{exc.strerror or exc}）。") from None
+    for record in report.records:
+        if record.status == "ok":
+            extra = f"（{record.warnings} 个提示）" if record.warnings and not single else ""
+            click.echo(f"✓ {record.source} → {record.output}{extra}")
+            for line in record.extra_outputs:
+                click.echo(f"  {line}")
+            if single:
+                for f in record.findings:
+                    click.echo("  " + f.describe())
         else:
-            failed = True
-            click.echo(f"✗ {name}：{result.message}", err=True)
-            for f in result.findings:
-                click.echo("  " + f.describe(), err=True)
-    sys.exit(1 if failed else 0)
+            click.echo(f"✗ {record.source}：{record.message}", err=True)
+            if single:
+                for f in record.findings:
+                    click.echo("  " + f.describe(), err=True)
+    if not single:
+        click.echo(report.describe_counts() + f" 汇总表：{Path(out_dir) / SUMMARY_NAME}")
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False))
+@click.option("--year", type=int, default=None, help="新工作簿的预算年度（默认：原年度加 1）。")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="新工作簿保存位置（默认：原工作簿所在文件夹下“<单位名称><年度>年单位预算.xlsx”）。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+def rollover(workbook: str, year: int | None, output: str | None, force: bool) -> None:
+    """由本年度工作簿生成下一年度工作簿：单位信息、项目说明作为草稿保留，本年数转入上年数栏。"""
+    from .rollover import RolloverError, rollover as make_next_year
+
+    try:
+        path, notes = make_next_year(workbook, year, output, force=force)
+    except UnusableFile as exc:
+        click.echo(f"✗ {exc}", err=True)
+        sys.exit(2)
+    except RolloverError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"✓ 已生成下一年度工作簿：{path}")
+    for note in notes:
+        click.echo("  " + note)
+    click.echo(f"  填写后运行：gen check {path}")

@@ -254,7 +254,8 @@ def compute(budget: Budget, catalog: Catalog | None = None) -> Disclosure:
             v = [item.total(), item.personnel, item.public]
             lei_v = _add(lei_v, v)
             kuan_rows.append(Row("kuan", item.code.parts(), item.name, v))
-        econ_rows.append(Row("lei", (lei, ""), catalog.economic.get(lei, ""), lei_v))
+        name = catalog.economic.get(lei) or next((e.label for e in EconClass if e.code == lei), "")
+        econ_rows.append(Row("lei", (lei, ""), name, lei_v))
         econ_rows.extend(kuan_rows)
         t6_total = _add(t6_total, lei_v)
     t6 = Table(econ_rows, t6_total)

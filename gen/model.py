@@ -184,3 +184,6 @@ class Budget:
     project_perf: list[Indicator]
     unit_cells: Cells
     names: dict[str, str] = field(default_factory=dict)  # 类/款 names declared in 收入明细
+    name_cells: dict[str, Cells] = field(default_factory=dict)  # where each declared name sits
+    uses_cells: dict[str, Cells] = field(default_factory=dict)  # 功能类 code -> its 支出用途 row
+    function_cells: list[Cells] = field(default_factory=list)  # parallel to unit.functions

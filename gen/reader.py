@@ -166,6 +166,7 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
         return _Sheet(spec.name, rows, findings)
 
     u_cur, u_prior, _, u_cells = _read_keyed(sheet(schema.UNIT_INFO), schema.UNIT_INFO)
+    function_rows = [(v["text"], c) for v, c in _read_table(sheet(schema.FUNCTIONS), schema.FUNCTIONS) if v["text"]]
     unit = Unit(
         name=u_cur["name"], year=u_cur["year"] or 0, date=u_cur["date"], kind=u_cur["kind"],
         subordinates=u_cur["subordinates"], departments=_split_list(u_cur["departments"]),
@@ -175,7 +176,7 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
         staff_retired=(u_cur["staff_retired"], u_prior["staff_retired"]),
         staff_veteran=(u_cur["staff_veteran"], u_prior["staff_veteran"]),
         contact=u_cur["contact"], phone=u_cur["phone"], overall_goal=u_cur["overall_goal"],
-        functions=[v["text"] for v, _ in _read_table(sheet(schema.FUNCTIONS), schema.FUNCTIONS) if v["text"]],
+        functions=[text for text, _ in function_rows],
     )
 
     t_cur, t_prior, t_reason, t_cells = _read_keyed(sheet(schema.TOTALS), schema.TOTALS)
@@ -183,16 +184,18 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
     totals_cells = {f.key: Cells({k.split(".")[1] if "." in k else "current": v for k, v in t_cells.items()
                                   if k == f.key or k.startswith(f.key + ".")}) for f in schema.TOTALS.fields}
 
-    income, names = [], {}
+    income, names, name_cells = [], {}, {}
     for v, cells in _read_table(sheet(schema.INCOME), schema.INCOME):
         code = FunctionCode(v["code"])
         amounts = {f: v[f.name.lower()] for f in Fund}
         if len(code) in (3, 5) and not any(amounts.values()) and not v["prior_gpb"]:
-            names[code] = v["name"]
+            names[code], name_cells[code] = v["name"], cells
             continue
         income.append(IncomeLine(code, v["name"], amounts, v["prior_gpb"], v["reason"], cells))
 
-    uses = {v["code"]: v["text"] for v, _ in _read_table(sheet(schema.USES), schema.USES)}
+    uses_rows = _read_table(sheet(schema.USES), schema.USES)
+    uses = {v["code"]: v["text"] for v, _ in uses_rows}
+    uses_cells = {v["code"]: c for v, c in uses_rows}
 
     fund_by_label = {normalise_label(f.value): f for f in Fund}
     projects = []
@@ -214,6 +217,10 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
         if key is None:
             findings.error(R_STRUCTURE, f"“{v['item']}”不是“三公”经费的项目，请保留模板中的四行。", cells.get("item", ""))
             continue
+        if key in sangong_rows:
+            findings.error(R_STRUCTURE, f"“{v['item']}”填了两行，请合并为一行。",
+                           sangong_rows[key].cells.get("item", ""), cells.get("item", ""))
+            continue
         sangong_rows[key] = SanGongItem(key, dict(schema.SANGONG_ITEMS)[key], v["gpb"], v["gf"], v["soe"],
                                         v["prior"], v["reason"], cells)
     sangong = [sangong_rows.get(key) or SanGongItem(key, label, ZERO, ZERO, ZERO, ZERO, "", Cells())
@@ -232,5 +239,6 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
         source=str(path), unit=unit, totals=totals, totals_cells=totals_cells, income=income, uses=uses,
         projects=projects, basic=basic, sangong=sangong, carryover=carryover, other=o_cur, other_cells=o_cells,
         overall_perf=overall, project_perf=per_project, unit_cells=u_cells, names=names,
+        name_cells=name_cells, uses_cells=uses_cells, function_cells=[c for _, c in function_rows],
     )
     return budget, findings
