@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -12,8 +13,13 @@ from .catalog import Catalog
 from .checks import check_budget
 from .reader import read_budget
 from .compute import compute
+from .docxengine import TemplateError
 from .findings import Findings, UnusableFile
 from .render import Renderer
+
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 class OutputLocked(Exception):
@@ -32,9 +38,22 @@ class UnitResult:
 
 
 def output_name(unit: str, year: int) -> str:
-    """``<单位名称><年度>年单位预算公开.docx``; characters Windows forbids in file names are replaced."""
-    safe = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in unit).strip(" .") or "未命名单位"
+    """``<单位名称><年度>年单位预算公开.docx``; characters Windows forbids in file names are replaced.
+
+    Control and format characters (line breaks, bidirectional overrides that could disguise the
+    extension) become "_" too, and the name is cut to 60 characters / 150 bytes: file systems allow
+    255 bytes per name and Windows 260 characters per path.
+    """
+    safe = "".join("_" if ch in '\\/:*?"<>|' or (unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch != "\u200d")
+                   else ch for ch in unit)
+    safe = safe[:60]
+    while len(safe.encode("utf-8")) > 150:
+        safe = safe[:-1]
+    safe = safe.strip(" ._") or "未命名单位"
     return f"{safe}{year}年单位预算公开.docx"
+
+
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -44,6 +63,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a published file is readable like any other
         try:
             os.replace(tmp, path)
         except PermissionError as exc:
@@ -79,10 +99,23 @@ def build_unit(source: Path, out_dir: Path, renderer: Renderer, catalog: Catalog
         return result
     disclosure = compute(budget, catalog)
     clock.lap("compute")
-    data = renderer.render(disclosure)
+    try:
+        data = renderer.render(disclosure)
+    except TemplateError as exc:  # a template edited in Word/WPS that is broken or reaches for internals
+        result.status, result.message = "failed", f"Word 模板渲染失败，未生成文档：{exc}"
+        return result
     clock.lap("render")
     target = Path(out_dir) / output_name(budget.unit.name, budget.unit.year)
-    write_atomic(target, data)
+    try:
+        write_atomic(target, data)
+    except OutputLocked as exc:
+        result.status, result.message = "failed", str(exc)
+        return result
+    except OSError as exc:  # read-only folder, disk full, a folder where the file should go
+        result.status = "failed"
+        result.message = (f"无法写入输出文件 {target}（{exc.strerror or exc}），未生成文档。"
+                          "请检查输出文件夹的权限和磁盘空间。")
+        return result
     clock.lap("write")
     result.output = target
     return result
