@@ -28,7 +28,30 @@ def _threshold(value: str) -> Decimal:
         raise click.BadParameter("应为数字（万元），如 0 或 0.5") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(click.Group):
+    """No traceback reaches the clerk: an unexpected exception in any command becomes one Chinese
+    line naming the files (exit 1), Ctrl-C exit 130; ``gen --debug …`` lets the exception through."""
+
+    def invoke(self, ctx: click.Context):
+        files = "、".join(a for a in ctx.args if not a.startswith("-"))
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            if ctx.params.get("debug"):
+                raise
+            click.echo("\n已中断（没有留下写了一半的文件）。", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"✗ 处理 {files or '命令'} 时程序出错（{type(exc).__name__}：{exc}）。"
+                       "请用 gen --debug … 重新运行，并把输出和工作簿发给技术支持。", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="出错时显示程序调用栈（供开发人员排查）。")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -112,6 +135,7 @@ def build(ctx: click.Context, paths: tuple[str, ...], out_dir: str, jobs: int | 
     """
     from .batch import SUMMARY_NAME, find_workbooks, run_batch
     from .build import OutputLocked
+    from .pdf import LibreOfficeMissing
 
     catalog = _catalog(catalog_path)
     threshold = _threshold(reason_threshold)
@@ -125,13 +149,17 @@ def build(ctx: click.Context, paths: tuple[str, ...], out_dir: str, jobs: int | 
     single = len(paths) == 1 and len(sources) == 1 and not Path(paths[0]).is_dir()
     debug = bool((ctx.obj or {}).get("debug"))
     try:
-        with click.progressbar(length=len(sources), label="生成中", file=sys.stderr,
+        with click.progressbar(length=len(sources) * (2 if pdf else 1), label="生成中", file=sys.stderr,
                                hidden=single) as bar:
             report = run_batch(sources, Path(out_dir), jobs=jobs, catalog=catalog, reason_threshold=threshold,
                                details=single, summary=not single, pdf=pdf, debug=debug,
                                progress=lambda _record: bar.update(1))
+    except LibreOfficeMissing as exc:
+        click.echo(f"✗ {exc}", err=True)
+        sys.exit(2)
     except KeyboardInterrupt:
-        click.echo("\n已中断：本次没有写入任何文档。", err=True)
+        click.echo("\n已中断：" + ("已写出的 Word 文档保留，PDF 只有已完成的（不会留下不完整的文件）。" if pdf
+                                  else "本次没有写入任何文档。"), err=True)
         sys.exit(130)
     except OutputLocked as exc:  # the summary file is open in Excel
         click.echo(f"✗ 汇总表未能写入：{exc}", err=True)
@@ -148,7 +176,8 @@ def build(ctx: click.Context, paths: tuple[str, ...], out_dir: str, jobs: int | 
                 for f in record.findings:
                     click.echo("  " + f.describe())
         else:
-            click.echo(f"✗ {record.source}：{record.message}", err=True)
+            built = f" → {record.output}" if record.output else ""  # PDF 未生成: the .docx is there
+            click.echo(f"✗ {record.source}{built}：{record.message}", err=True)
             if single:
                 for f in record.findings:
                     click.echo("  " + f.describe(), err=True)

@@ -1,0 +1,454 @@
+"""``gen build`` over many workbooks: find them, build them in parallel, summarise.
+
+Design (see ``run_batch``):
+
+* **One Renderer per worker process.**  Loading, patching and compiling the Word template is the
+  expensive part of a docxtpl-style render; each worker does it once in its initializer and then
+  renders every unit it is given.  On Linux the pool forks, so workers inherit the imported code.
+* **Nothing stops the batch.**  An unusable file, check errors, an exception inside a worker and
+  even a worker process that dies are all turned into a row of the summary.  A dead worker breaks
+  the whole ``ProcessPoolExecutor``; the units that had not finished are run again, the few that
+  may have been running when it died each in a process of its own, so the culprit is identified
+  and the others are built.
+* **Never overwrite a sibling.**  Workers write into a staging folder inside the output folder
+  (``.~gen-…``; same file system, so moving a document out is an atomic rename).  Only when every
+  unit has reported are documents moved to their final names.  Two workbooks that name the same
+  unit and year (hence the same output file) are *both* reported as 单位重复 and neither document
+  is written: which of the two is the right one is a human decision, and building "the first"
+  would make the published document depend on file names or on timing.  An interrupted batch
+  (Ctrl-C) writes no document at all.
+* **PDF (--pdf).**  After the documents are in place, one ``gen.pdf.PdfConverter`` with ``jobs``
+  LibreOffice workers converts them all, so LibreOffice starts ``jobs`` times per batch, not once
+  per unit; a failed conversion marks its row (PDF 未生成) and keeps the .docx.
+* **Deterministic.**  Rows come back in discovery order (arguments in the order given, folders
+  walked in sorted order) whatever order the workers finish in, and the renderer writes the same
+  bytes for the same workbook.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .build import OutputLocked, build_unit, output_name, write_atomic
+from .catalog import Catalog
+from .findings import Finding
+
+SUMMARY_NAME = "构建汇总.csv"
+SUMMARY_COLUMNS = ("单位", "文件", "状态", "错误数", "提示数", "输出文件/说明")
+STATUS_LABEL = {
+    "ok": "已生成",
+    "errors": "有错误",
+    "unusable": "无法读取",
+    "conflict": "单位重复",
+    "failed": "程序出错",
+    "pdf_failed": "PDF 未生成",  # the .docx was written, the PDF asked for with --pdf was not
+}
+STAGES = ("read", "check", "compute", "render", "write")
+_STAGING_PREFIX = ".~gen-"
+
+
+# --------------------------------------------------------------------------------------------
+# Finding the workbooks
+
+
+def _skipped(name: str) -> bool:
+    """Office lock files (``~$x.xlsx``, left while Excel/WPS has the file open) and our own
+    temporary files and folders (``.~…``)."""
+    return name.startswith("~$") or name.startswith(".~")
+
+
+def find_workbooks(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Path]]:
+    """The workbooks to build and the folders that held none.
+
+    Files are taken as given (even a lock file named explicitly: it is then reported as
+    unusable, which says more than skipping it silently; a missing file likewise).  Folders are
+    searched recursively for ``.xlsx`` in sorted order, skipping lock and temporary files.  A file
+    reached twice (named and inside a named folder) is built once.
+    """
+    found: list[Path] = []
+    empty: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for arg in paths:
+        path = Path(arg)
+        if not path.is_dir():
+            add(path)
+            continue
+        before = len(found)
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not _skipped(d))
+            for name in sorted(files):
+                if name.lower().endswith(".xlsx") and not _skipped(name):
+                    add(Path(root) / name)
+        if len(found) == before:
+            empty.append(path)
+    return found, empty
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class UnitRecord:
+    """One row of the summary: what happened to one workbook."""
+
+    index: int
+    source: Path
+    unit: str = ""
+    year: int = 0
+    status: str = "failed"  # ok | errors | unusable | conflict | failed | pdf_failed
+    errors: int = 0
+    warnings: int = 0
+    output: Path | None = None
+    message: str = ""
+    findings: list[Finding] = field(default_factory=list)  # all of them only when asked (details)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, when asked
+    staged: Path | None = None  # the document in the staging folder, before it is moved
+    pdf: Path | None = None  # the PDF beside the document (--pdf)
+    extra_outputs: list[str] = field(default_factory=list)  # lines for the screen (the PDF, its problem)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABEL[self.status]
+
+    @property
+    def note(self) -> str:
+        """The summary's last column: the documents written, or why there are none."""
+        written = "；".join(str(p) for p in (self.output, self.pdf) if p)
+        return "；".join(t for t in (written, self.message if self.status != "ok" else "") if t)
+
+
+@dataclass
+class BatchReport:
+    records: list[UnitRecord]
+    jobs: int
+    wall: float  # seconds, start of the pool to the last document moved
+    summary: Path | None = None
+
+    @property
+    def failed(self) -> list[UnitRecord]:
+        return [r for r in self.records if r.status != "ok"]
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUS_LABEL, 0)
+        for r in self.records:
+            counts[r.status] += 1
+        return counts
+
+    def describe_counts(self) -> str:
+        parts = [f"{STATUS_LABEL[s]} {n} 个" for s, n in self.counts().items() if n]
+        return f"共 {len(self.records)} 个工作簿：" + "，".join(parts) + "。"
+
+
+def summary_csv(records: Iterable[UnitRecord]) -> bytes:
+    """The summary table, UTF-8 with BOM so that Excel opens it with the Chinese intact."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(SUMMARY_COLUMNS)
+    for r in records:
+        writer.writerow([r.unit, str(r.source), r.label, r.errors, r.warnings, r.note])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------------------------
+# Worker side
+
+
+@dataclass
+class _Settings:
+    staging: Path
+    catalog: Catalog | None
+    reason_threshold: Decimal | None
+    details: bool  # send every finding back (the screen lists them); otherwise only the first error
+    timings: bool
+    debug: bool = False  # put the traceback of an unexpected exception into the message
+
+
+class _Worker:
+    """Per-process state: the settings and ONE Renderer, created by the pool initializer."""
+
+    settings: _Settings | None = None
+    renderer = None
+    error: str = ""
+
+
+def _init_worker(settings: _Settings, in_pool: bool = True) -> None:
+    if in_pool:
+        # Ctrl-C goes to the whole process group; the parent alone decides what to do with it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _Worker.settings, _Worker.renderer, _Worker.error = settings, None, ""
+    try:
+        from .render import Renderer
+
+        _Worker.renderer = Renderer()
+    except Exception as exc:  # a broken template fails every unit with the same message
+        _Worker.error = f"Word 模板无法使用，未生成文档：{exc}"
+
+
+def _build_one(index: int, source: Path) -> UnitRecord:
+    """Build one unit in this worker; never raises."""
+    from .docxengine import TemplateError
+
+    s = _Worker.settings
+    record = UnitRecord(index, Path(source))
+    if _Worker.error:
+        record.message = _Worker.error
+        return record
+    timings: dict[str, float] | None = {} if s.timings else None
+    try:
+        result = build_unit(Path(source), s.staging / str(index), _Worker.renderer, s.catalog,
+                            s.reason_threshold, timings=timings)
+    except TemplateError as exc:
+        record.message = f"Word 模板渲染失败，未生成文档：{exc}"
+        return record
+    except OutputLocked as exc:
+        record.message = str(exc)
+        return record
+    except OSError as exc:
+        record.message = f"无法写入输出文件（{exc.strerror or exc}），未生成文档。请检查输出文件夹的权限和磁盘空间。"
+        return record
+    except Exception as exc:  # a bug: reported on this unit's row, the batch goes on
+        record.message = (f"程序出错，未生成文档（{type(exc).__name__}：{exc}）。"
+                          "请把这个工作簿和这条信息发给技术支持。")
+        if s.debug:
+            record.message += "\n" + traceback.format_exc()
+        return record
+    finally:
+        record.timings = timings or {}
+    errors = result.findings.errors
+    record.unit, record.year, record.status = result.unit, result.year, result.status
+    record.errors, record.warnings = len(errors), len(result.findings.warnings)
+    record.message, record.staged = result.message, result.output
+    prefix = f"{record.source.name}："
+    if record.message.startswith(prefix):  # the row already names the file
+        record.message = record.message[len(prefix):]
+    if s.details:
+        record.findings = list(result.findings)
+    elif errors:
+        record.findings = errors[:1]
+        record.message += f"第一个：{errors[0].describe()}"
+    return record
+
+
+# --------------------------------------------------------------------------------------------
+# Parent side
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # what this process may use (containers, taskset)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _context():
+    # fork: workers start in milliseconds with everything imported.  Elsewhere (Windows, macOS)
+    # the platform default (spawn) re-imports gen in each worker.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _crashed(index: int, source: Path) -> UnitRecord:
+    return UnitRecord(index, source, message="处理这个工作簿时程序异常退出（进程崩溃），未生成文档。"
+                                             "其他工作簿不受影响；请把这个工作簿发给技术支持。")
+
+
+def _pool_round(tasks: list[tuple[int, Path]], jobs: int, settings: _Settings
+                ) -> Iterator[UnitRecord | tuple[str, list[tuple[int, Path]]]]:
+    """Run ``tasks`` in one pool; yield records, and at the end ("broken", unfinished tasks) if a
+    worker died."""
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
+                                   initargs=(settings,))
+    futures = {}
+    finished: set[int] = set()
+    broken = False
+    try:
+        futures = {executor.submit(_build_one, index, source): (index, source) for index, source in tasks}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, source = futures[future]
+                try:
+                    record = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                except Exception as exc:  # e.g. a result that cannot be sent back
+                    record = UnitRecord(index, source, message=f"程序出错，未生成文档（{type(exc).__name__}：{exc}）。")
+                finished.add(index)
+                yield record
+    except BaseException:  # Ctrl-C: let running units finish (workers ignore SIGINT), start no more
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    if broken:
+        yield ("broken", [t for t in tasks if t[0] not in finished])
+
+
+def _run_pool(tasks: list[tuple[int, Path]], jobs: int, settings: _Settings) -> Iterator[UnitRecord]:
+    while tasks:
+        unfinished: list[tuple[int, Path]] = []
+        for item in _pool_round(tasks, jobs, settings):
+            if isinstance(item, UnitRecord):
+                yield item
+            else:
+                unfinished = item[1]
+        if not unfinished:
+            return
+        # The executor hands tasks to workers in submission order and queues at most
+        # jobs + 1 beyond the ones running, so the unit that killed a worker is among the first
+        # 2*jobs + 1 unfinished.  Those run one per process; the rest go back to a fresh pool.
+        suspects, tasks = unfinished[:2 * jobs + 1], unfinished[2 * jobs + 1:]
+        for index, source in suspects:
+            alone = list(_pool_round([(index, source)], 1, settings))
+            records = [r for r in alone if isinstance(r, UnitRecord)]
+            yield records[0] if records else _crashed(index, source)
+
+
+def _run_here(tasks: list[tuple[int, Path]], settings: _Settings) -> Iterator[UnitRecord]:
+    _init_worker(settings, in_pool=False)
+    try:
+        for index, source in tasks:
+            yield _build_one(index, source)
+    finally:
+        _Worker.settings = _Worker.renderer = None
+
+
+def _resolve(records: list[UnitRecord], out_dir: Path) -> None:
+    """Report duplicate units, then move every other built document to its final name."""
+    by_target: dict[str, list[UnitRecord]] = defaultdict(list)
+    for r in records:
+        if r.unit and r.year and r.status in ("ok", "errors"):
+            # casefold: Windows and macOS file names ignore case, so these would collide too
+            by_target[output_name(r.unit, r.year).casefold()].append(r)
+    for group in by_target.values():
+        if len(group) < 2:
+            continue
+        name = output_name(group[0].unit, group[0].year)
+        kept = " 输出文件夹中已有的同名文档未改动。" if (out_dir / name).exists() else ""
+        for r in group:
+            others = "、".join(str(o.source) for o in group if o is not r)
+            r.status, r.output = "conflict", None
+            r.message = (f"与 {others} 是同一单位（{r.unit}）同一年度（{r.year}），都会生成 {name}，"
+                         f"因此都未生成。请删除或改正其中多余的工作簿后重新运行。{kept}")
+    for r in records:
+        if r.status != "ok" or r.staged is None:
+            continue
+        target = out_dir / r.staged.name
+        try:
+            os.replace(r.staged, target)
+        except PermissionError:
+            r.status = "failed"
+            r.message = f"{target}：文件被其他程序占用（可能正在 Word/WPS 中打开），请关闭后重试。"
+        except OSError as exc:
+            r.status = "failed"
+            r.message = f"无法写入 {target}（{exc.strerror or exc}）。"
+        else:
+            r.output = target
+
+
+def _convert_pdfs(records: list[UnitRecord], jobs: int, progress) -> None:
+    """PDFs of the documents just written, through ``jobs`` LibreOffice workers that stay up for the
+    whole batch (gen.pdf).  Started only now, after the build pool has finished: forking the build
+    workers from a process that already runs the converter's threads and pipes is asking for trouble,
+    and conversion takes seconds per unit where building takes milliseconds, so little overlap is lost.
+    """
+    from .pdf import PdfConverter, PdfError, write_toc_pages
+
+    built = [r for r in records if r.status == "ok" and r.output]
+    if not built:
+        return
+    try:
+        converter = PdfConverter(workers=min(jobs, len(built)))
+    except PdfError as exc:  # LibreOffice there but unusable: every row says so, the .docx stay
+        for r in built:
+            r.status, r.message = "pdf_failed", f"Word 文档已生成，PDF 未生成：{exc}"
+        return
+    with converter:
+        for r, result in zip(built, converter.convert_many([(r.output, r.output.with_suffix(".pdf"))
+                                                            for r in built])):
+            if result.ok:
+                r.pdf = r.output.with_suffix(".pdf")  # as the user named the folder, like the .docx
+                pages = f"（{result.pages} 页）" if result.pages else ""
+                r.extra_outputs.append(f"PDF：{r.pdf}{pages}")
+                r.extra_outputs += [f"! LibreOffice 提示：{w}" for w in result.warnings]
+                if result.toc:  # the 目录's page numbers, now known, into the .docx too
+                    try:
+                        write_toc_pages(r.output, result.toc)
+                    except OSError as exc:
+                        r.extra_outputs.append(f"! 未能把目录页码写入 Word 文档（{exc.strerror or exc}）")
+            else:
+                r.status = "pdf_failed"
+                r.message = f"Word 文档已生成，PDF 未生成：{result.error}"
+            if progress:
+                progress(r)
+
+
+def run_batch(sources: list[Path], out_dir: str | os.PathLike[str], *, jobs: int | None = None,
+              catalog: Catalog | None = None, reason_threshold: Decimal | None = None,
+              details: bool = False, timings: bool = False, summary: bool = True, pdf: bool = False,
+              debug: bool = False, progress: Callable[[UnitRecord], None] | None = None) -> BatchReport:
+    """Build every workbook in ``sources`` into ``out_dir``; one record per source, in order.
+
+    ``jobs``: worker processes (default: every core this process may use; 1 builds in this
+    process).  ``details``: keep every finding of every unit (for printing them); otherwise only
+    the first error.  ``timings``: record seconds per stage.  ``summary``: write
+    ``构建汇总.csv`` into ``out_dir``.  ``pdf``: also convert every document written to PDF
+    (raises ``gen.pdf.LibreOfficeMissing`` before building anything when LibreOffice is not
+    installed).  ``progress`` is called once per finished unit, in completion order, and with
+    ``pdf`` once more per converted document.
+    """
+    if pdf:
+        from .pdf import LibreOfficeMissing, find_soffice
+
+        if find_soffice() is None:
+            raise LibreOfficeMissing()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, min(jobs or default_jobs(), len(sources) or 1))
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_dir))
+    settings = _Settings(staging, catalog, reason_threshold, details, timings, debug)
+    tasks = list(enumerate(sources))
+    records: list[UnitRecord | None] = [None] * len(tasks)
+    start = time.perf_counter()
+    try:
+        results = _run_here(tasks, settings) if jobs == 1 else _run_pool(tasks, jobs, settings)
+        for record in results:
+            records[record.index] = record
+            if progress:
+                progress(record)
+        done = [r if r is not None else _crashed(i, s) for (i, s), r in zip(tasks, records)]
+        _resolve(done, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if pdf:
+        _convert_pdfs(done, jobs, progress)
+    report = BatchReport(done, jobs, time.perf_counter() - start)
+    if summary:
+        report.summary = out_dir / SUMMARY_NAME
+        write_atomic(report.summary, summary_csv(done))
+    return report

@@ -1,0 +1,736 @@
+"""``python -m gen.bench``: how fast ``gen build`` is, where the time goes, and what it costs in memory.
+
+For each N (default 10, 100, 1000) it writes N varied synthetic units — 5–200 项 rows over
+real-looking function codes, 0–60 projects split over economic classes, 表6 rows that add up to the
+general-budget basic spending, control totals and prior-year figures that reconcile, text without
+the things R09 flags — so that every one of them passes ``gen check`` with no finding at all.  Then
+it builds them in a fresh process (exactly what ``gen build`` runs) and prints ms/unit per stage
+(read, check = validate, compute, render, write; time inside the workers), wall time per unit,
+throughput and peak memory (``ru_maxrss`` of the parent and of the largest worker).
+
+Then the comparison the issue asks for, on the same 100 copies of the example (each with its own
+unit name) and in the same run: ``gen build`` against a plain docxtpl + openpyxl script
+(anchors-docgen.md Appendix A: a python-docx-built template with 11 tables with merged two-row
+headers and ``{%tr for %}`` bodies; per unit ``openpyxl.load_workbook`` and a new ``DocxTemplate``),
+run one unit after another as such a script is written, and also spread over the same number of
+processes.  Two separate builds of the copies are compared byte for byte.
+
+Workbooks are written with openpyxl (~0.2–0.5 s each) into ``--workdir`` and reused when it is given
+again; by default a temporary folder is used and removed.  docxtpl is needed only for the
+comparison (``pip install -e '.[bench]'``); ``--no-compare`` skips it.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_JSON = ROOT / "tests" / "data" / "akto2024.json"
+
+# --------------------------------------------------------------------------------------------
+# Synthetic units
+
+# 款 of 支出功能分类 with their names (2024 科目).  Each gets the usual 项: 行政运行, 一般行政管理事务,
+# 机关服务, 事业运行, 其他…支出, unless listed in _ITEMS.
+_KUAN = (
+    ("20101", "人大事务"), ("20102", "政协事务"), ("20103", "政府办公厅（室）及相关机构事务"),
+    ("20104", "发展与改革事务"), ("20105", "统计信息事务"), ("20106", "财政事务"), ("20107", "税收事务"),
+    ("20108", "审计事务"), ("20111", "纪检监察事务"), ("20113", "商贸事务"), ("20126", "档案事务"),
+    ("20129", "群众团体事务"), ("20131", "党委办公厅（室）及相关机构事务"), ("20132", "组织事务"),
+    ("20133", "宣传事务"), ("20134", "统战事务"), ("20402", "公安"), ("20404", "检察"), ("20405", "法院"),
+    ("20406", "司法"), ("20501", "教育管理事务"), ("20502", "普通教育"), ("20503", "职业教育"),
+    ("20508", "进修及培训"), ("20601", "科学技术管理事务"), ("20701", "文化和旅游"), ("20708", "广播电视"),
+    ("20801", "人力资源和社会保障管理事务"), ("20802", "民政管理事务"), ("20805", "行政事业单位养老支出"),
+    ("20808", "抚恤"), ("20810", "社会福利"), ("20811", "残疾人事业"), ("21001", "卫生健康管理事务"),
+    ("21003", "基层医疗卫生机构"), ("21004", "公共卫生"), ("21007", "计划生育事务"),
+    ("21011", "行政事业单位医疗"), ("21101", "环境保护管理事务"), ("21201", "城乡社区管理事务"),
+    ("21301", "农业农村"), ("21302", "林业和草原"), ("21303", "水利"), ("21307", "农村综合改革"),
+    ("21401", "公路水路运输"), ("22102", "住房改革支出"), ("22401", "应急管理事务"),
+)
+_ITEMS = {
+    "20502": (("01", "学前教育"), ("02", "小学教育"), ("03", "初中教育"), ("04", "高中教育"), ("99", "其他普通教育支出")),
+    "20805": (("01", "行政单位离退休"), ("02", "事业单位离退休"), ("05", "机关事业单位基本养老保险缴费支出"),
+              ("06", "机关事业单位职业年金缴费支出"), ("99", "其他行政事业单位养老支出")),
+    "20808": (("01", "死亡抚恤"), ("02", "伤残抚恤"), ("99", "其他优抚支出")),
+    "21003": (("01", "城市社区卫生机构"), ("02", "乡镇卫生院"), ("99", "其他基层医疗卫生机构支出")),
+    "21004": (("01", "疾病预防控制机构"), ("08", "基本公共卫生服务"), ("09", "重大公共卫生服务")),
+    "21007": (("16", "计划生育机构"), ("17", "计划生育服务"), ("99", "其他计划生育事务支出")),
+    "21011": (("01", "行政单位医疗"), ("02", "事业单位医疗"), ("03", "公务员医疗补助"), ("99", "其他行政事业单位医疗支出")),
+    "22102": (("01", "住房公积金"), ("02", "提租补贴"), ("03", "购房补贴")),
+}
+_GENERIC = (("01", "行政运行"), ("02", "一般行政管理事务"), ("03", "机关服务"), ("50", "事业运行"))
+
+_PERSONNEL = ("30101", "30102", "30103", "30107", "30108", "30109", "30110", "30112", "30113", "30199", "30302", "30305")
+_PUBLIC = ("30201", "30202", "30205", "30206", "30207", "30209", "30211", "30213", "30215", "30216", "30217",
+           "30218", "30228", "30229", "30231", "30239", "30299")
+_PROJECT_ECON = ("c302", "c302", "c302", "c303", "c310", "c313", "c301", "c312", "c399", "c309")
+_SOURCES = ("gpb", "gpb_transfer", "gf", "gf_transfer", "soe", "soe_transfer", "special", "unit_funds", "carryover")
+_FUND_LABEL = {"gpb": "一般公共预算", "gpb_transfer": "上级一般公共预算转移支付", "gf": "政府性基金预算",
+               "special": "财政专户核拨", "unit": "单位资金", "carry_gpb": "结转：一般公共预算"}
+_TOPICS = ("信息化建设", "业务工作经费", "专项补助", "设备购置", "人才培养", "宣传教育", "安全生产", "维修改造",
+           "服务保障", "数据采集", "监督检查", "课题研究", "应急保障", "办公场所租赁", "乡村振兴衔接")
+_PLACES = ("阿克陶县", "乌恰县", "阿图什市", "阿合奇县", "疏附县", "伽师县", "莎车县", "巴楚县")
+_ORGS = ("人力资源和社会保障局", "财政局", "教育局", "卫生健康委员会", "林业和草原局", "水利局", "司法局", "统计局",
+         "档案馆", "融媒体中心", "应急管理局", "民政局", "审计局", "农业农村局", "社会保险中心", "疾病预防控制中心")
+
+
+def function_items() -> list[tuple[str, str]]:
+    """(7-digit code, name) of every 项 the generator uses; names agree with the bundled catalog."""
+    from .catalog import bundled
+
+    known = bundled().function
+    items = []
+    for kuan, name in _KUAN:
+        subs = _ITEMS.get(kuan) or _GENERIC + (("99", f"其他{name.removesuffix('事务')}支出"),)
+        items += [(kuan + s, known.get(kuan + s, n)) for s, n in subs]
+    if "2080109" not in {c for c, _ in items}:
+        items.append(("2080109", known["2080109"]))
+    return sorted(items)
+
+
+def write_catalog(path: Path) -> Path:
+    """The "full official catalog" of the bench (code,name): every 类, 款 and 项 it uses.  Production
+    runs pass the real one with --catalog; the bundled list is deliberately partial."""
+    from .catalog import bundled
+
+    rows = {c: n for c, n in bundled().function.items() if len(c) == 3}
+    rows.update(dict(_KUAN))
+    rows.update(function_items())
+    lines = ["code,name"] + [f"{c},{n}" for c, n in sorted(rows.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _yuan(cents: int) -> str:
+    return f"{Decimal(cents) / 100:.2f}"
+
+
+def _split(rng: random.Random, total: int, parts: int) -> list[int]:
+    """``total`` cents in ``parts`` positive pieces (fewer if there are not enough cents)."""
+    parts = max(1, min(parts, total))
+    if total <= 0:
+        return [0]
+    cuts = sorted(rng.sample(range(1, total), parts - 1)) if parts > 1 else []
+    return [b - a for a, b in zip([0] + cuts, cuts + [total])]
+
+
+def _changed(rng: random.Random, cents: int) -> int:
+    """Last year's figure: usually near this year's, sometimes zero or equal."""
+    roll = rng.random()
+    if roll < 0.08:
+        return 0
+    if roll < 0.2:
+        return cents
+    return max(0, int(cents * rng.uniform(0.7, 1.3)))
+
+
+def _log_uniform(rng: random.Random, low: int, high: int) -> int:
+    """Small units are common, big ones rare: log-uniform between low and high."""
+    import math
+
+    value = math.exp(rng.uniform(math.log(low + 1), math.log(high + 1))) - 1
+    return max(low, min(high, int(round(value))))
+
+
+def synthetic_unit(seed: int, year: int = 2024) -> dict:
+    """One unit's workbook content (the shape of tests/data/akto2024.json), internally consistent."""
+    from .catalog import bundled
+
+    rng = random.Random(seed)
+    econ = bundled().economic
+    place, org = rng.choice(_PLACES), rng.choice(_ORGS)
+    name = f"{place}{org}第{seed:05d}号"
+    kind = rng.choice(("行政单位", "参公事业单位", "事业单位"))
+
+    # 收入明细: 5–200 项 rows, each with money from one or more funds.
+    pool = function_items()
+    n_items = min(len(pool), max(5, _log_uniform(rng, 5, 200)))
+    codes = sorted(rng.sample(pool, n_items))
+    income: dict[str, dict[str, int]] = {}
+    for code, _ in codes:
+        money = {"gpb": rng.randint(1_000, 3_000_000)} if rng.random() < 0.9 else {}
+        if rng.random() < 0.25:
+            money["gpb_transfer"] = rng.randint(1_000, 5_000_000)
+        if rng.random() < 0.05:
+            money["gf"] = rng.randint(1_000, 1_000_000)
+        if rng.random() < 0.04:
+            money["special"] = rng.randint(1_000, 500_000)
+        if rng.random() < 0.08:
+            money["unit"] = rng.randint(100, 200_000)
+        if rng.random() < 0.03:
+            money["carry_gpb"] = rng.randint(1_000, 300_000)
+        income[code] = money  # a row without current money keeps only last year's figure
+    names = dict(codes)
+
+    # 项目: 0–60 projects, each charged to a (项, fund) with money, never more than that money.
+    left = {(c, f): v for c, m in income.items() for f, v in m.items()}
+    projects = []
+    n_projects = _log_uniform(rng, 0, 60)
+    for k in range(n_projects):
+        candidates = [key for key, v in left.items() if v >= 200]
+        if not candidates:
+            break
+        code, fund = rng.choice(candidates)
+        amount = rng.randint(100, max(100, int(left[code, fund] * rng.uniform(0.1, 0.9))))
+        left[code, fund] -= amount
+        econ_keys = sorted(set(rng.sample(_PROJECT_ECON, rng.randint(1, 3))))
+        p = {"name": f"{year}年{names[code][:12]}{rng.choice(_TOPICS)}项目（{k + 1:02d}）", "code": code,
+             "fund": _FUND_LABEL[fund]}
+        for key, cents in zip(econ_keys, _split(rng, amount, len(econ_keys))):
+            p[key] = _yuan(cents)
+        p.update(basis=f"根据{place}财政局〔{year - 1}〕{rng.randint(1, 200)}号文件",
+                 allocation=f"按项目实施方案分配{_yuan(amount)}万元", period=f"{year}年1月1日至{year}年12月31日",
+                 leader=rng.choice(("王芳", "李娜", "阿依古丽", "买买提", "张伟", "刘洋")),
+                 goal=f"保障{rng.choice(_TOPICS)}工作顺利开展，提升服务水平。")
+        if "c303" in econ_keys:
+            p.update(subsidy_source="财政拨款", subsidy_people=f"{rng.randint(10, 5000)}人",
+                     subsidy_standard=f"{rng.randint(50, 500)}元/月/人", subsidy_scope="符合条件的人员",
+                     subsidy_method="个人打卡", subsidy_procedure="单位申请，财政审核，统一发放",
+                     subsidy_beneficiaries="符合条件的人员，保障基本生活")
+        projects.append((p, fund, amount))
+
+    def spent(fund_keys) -> int:
+        return sum(a for _, f, a in projects if f in fund_keys)
+
+    def column(fund: str) -> int:
+        return sum(m.get(fund, 0) for m in income.values())
+
+    gpb_income = column("gpb") + column("gpb_transfer")
+    gpb_project = spent(("gpb", "gpb_transfer"))
+    gpb_basic = gpb_income - gpb_project
+
+    # 基本支出 (表6): the general-budget basic spending by economic 款, personnel ~85 %.
+    basic_rows, by_code = [], {}
+    if gpb_basic:
+        personnel = gpb_basic * rng.randint(75, 95) // 100
+        public = gpb_basic - personnel
+        for cents, code in zip(_split(rng, personnel, rng.randint(2, 9)),
+                               rng.sample(_PERSONNEL, 9)):
+            by_code[code] = ("personnel", cents)
+        for cents, code in zip(_split(rng, public, rng.randint(1, 10)) if public else [],
+                               rng.sample(_PUBLIC, 10)):
+            by_code[code] = ("public", cents)
+        for code in sorted(by_code):
+            column_key, cents = by_code[code]
+            basic_rows.append({"code": code, "name": econ[code], column_key: _yuan(cents)})
+    public_total = sum(c for k, c in by_code.values() if k == "public")
+
+    # 三公经费: at least what 表6 has in the matching 款 (I24), plus some project money.
+    def at_least(code: str) -> int:
+        return by_code.get(code, ("", 0))[1] + (rng.randint(0, 50_000) if rng.random() < 0.3 else 0)
+
+    sangong_rows, sangong_cur, sangong_prior = [], 0, 0
+    for key, label, code in (("abroad", "因公出国（境）费", "30212"), ("reception", "公务接待费", "30217"),
+                             ("car_purchase", "公务用车购置费", None), ("car_running", "公务用车运行费", "30231")):
+        cur = at_least(code) if code else (rng.randint(50_000, 300_000) if rng.random() < 0.05 else 0)
+        prior = _changed(rng, cur) if cur else (rng.randint(0, 50_000) if rng.random() < 0.2 else 0)
+        row = {"item": label}
+        if cur:
+            row["gpb"] = _yuan(cur)
+        if prior:
+            row["prior"] = _yuan(prior)
+        if cur != prior:
+            row["reason"] = "公务活动安排调整，预算相应" + ("增加" if cur > prior else "减少")
+        sangong_rows.append(row)
+        sangong_cur, sangong_prior = sangong_cur + cur, sangong_prior + prior
+
+    # 收入明细 rows with last year's general-budget figure and the reason where it changed.
+    income_rows, prior_gpb_total = [], 0
+    for code, money in income.items():
+        cur = money.get("gpb", 0) + money.get("gpb_transfer", 0)
+        prior = _changed(rng, cur) if cur else rng.randint(1_000, 300_000)
+        prior_gpb_total += prior
+        row = {"code": code, "name": names[code], "prior_gpb": _yuan(prior) if prior else None}
+        for fund, cents in money.items():
+            row[fund] = _yuan(cents)
+        if cur != prior:
+            row["reason"] = ("人员和业务量增加，相关经费增加" if cur > prior else "按照过紧日子要求压减一般性支出")
+        income_rows.append(row)
+
+    # 收支总额: control totals = the detail sheets; last year's figures reconcile among themselves.
+    cur = {"gpb": column("gpb"), "gpb_transfer": column("gpb_transfer"), "gf": column("gf"), "gf_transfer": 0,
+           "soe": 0, "soe_transfer": 0, "special": column("special"), "unit_funds": column("unit"),
+           "carryover": column("carry_gpb")}
+    grand = sum(cur.values())
+    project_all = sum(a for _, _, a in projects)
+    prior = {k: (_changed(rng, v) if v else 0) for k, v in cur.items()}
+    prior_transfer = prior_gpb_total * rng.randint(0, 60) // 100 if cur["gpb_transfer"] else 0
+    prior["gpb"], prior["gpb_transfer"] = prior_gpb_total - prior_transfer, prior_transfer
+    prior_grand = sum(prior.values())
+    prior_gpb_project = prior_gpb_total * rng.randint(0, 80) // 100
+    prior_project = prior_gpb_project + (prior_grand - prior_gpb_total) * rng.randint(0, 50) // 100
+    running_prior = _changed(rng, public_total)
+
+    def compared(now: int, before: int, why: str) -> list:
+        return [_yuan(now) if now else None, _yuan(before) if before else None,
+                "" if now == before else why + ("增加" if now > before else "减少")]
+
+    totals = {
+        "grand_total": [_yuan(grand), _yuan(prior_grand), ""],
+        "basic": compared(grand - project_all, prior_grand - prior_project, "人员和日常运转经费"),
+        "project": compared(project_all, prior_project, "项目安排调整，项目支出"),
+        "gpb_basic": compared(gpb_basic, prior_gpb_total - prior_gpb_project, "人员经费和公用经费"),
+        "gpb_project": compared(gpb_project, prior_gpb_project, "项目安排调整，项目支出"),
+        "sangong": compared(sangong_cur, sangong_prior, "公务活动安排调整，“三公”经费"),
+        "running": compared(public_total, running_prior, "日常公用经费"),
+        "unit_other": _yuan(cur["unit_funds"]) if cur["unit_funds"] else None,
+    }
+    for key in _SOURCES:
+        totals[key] = compared(cur[key], prior[key], "收入预算")
+
+    uses = [{"code": c, "text": f"我单位{n}方面的支出"}
+            for c, n in sorted(bundled().function.items())
+            if len(c) == 3 and any(code.startswith(c) for code in income)]
+
+    carryover = []
+    if cur["carryover"]:
+        parts = _split(rng, cur["carryover"], rng.randint(1, 3))
+        carryover = [{"name": f"{year - 1}年结转{rng.choice(_TOPICS)}项目（{i + 1}）", "fiscal_project": _yuan(c)}
+                     for i, c in enumerate(parts)]
+
+    procurement = [rng.randint(0, 200_000) for _ in range(3)] if rng.random() < 0.7 else [0, 0, 0]
+    sme = sum(procurement) * rng.randint(0, 100) // 100
+    cars = [rng.randint(0, 3), rng.randint(0, 2), rng.randint(0, 1)]
+    car_values = [n * rng.randint(50_000, 300_000) for n in cars]
+    staff = [rng.randint(3, 200), rng.randint(0, 80), rng.randint(0, 3)]
+    staff_prior = [max(0, n + rng.randint(-5, 5)) for n in staff]
+    if not staff_prior[0]:
+        staff_prior[0] = 1
+    perf = []
+    for p, _, _ in projects:
+        for l2, l3, value in (("数量指标", "保障对象数量（个）", f"≥{rng.randint(1, 50)}个"),
+                              ("质量指标", "资金使用合规率（%）", "=100%"),
+                              ("满意度指标", "服务对象满意度（%）", "≥90%")):
+            perf.append({"project": p["name"], "l1": "满意度指标" if l2 == "满意度指标" else "产出指标", "l2": l2,
+                         "l3": l3, "value": value, "basis": "预算支出标准", "prior_value": value,
+                         "weight": "10", "rule": "按照正常比例赋分", "evidence": "工作资料"})
+    return {
+        "unit": {
+            "name": name, "year": year, "date": f"{year}-01-{rng.randint(10, 28)}", "kind": kind,
+            "subordinates": "", "departments": "、".join(rng.sample(("办公室", "财务室", "业务科", "综合科", "法规科",
+                                                                 "信息中心", "稽核科"), rng.randint(2, 5))),
+            "establishment": staff[0] + rng.randint(0, 10),
+            "staff_total": [sum(staff), sum(staff_prior)], "staff_active": [staff[0], staff_prior[0]],
+            "staff_retired": [staff[1], staff_prior[1]], "staff_veteran": [staff[2], staff_prior[2]],
+            "contact": rng.choice(("王芳", "李娜", "张伟")), "phone": f"0998{rng.randint(1000000, 9999999)}",
+            "overall_goal": "保障单位正常运转，按时足额发放人员工资，完成年度各项工作任务。",
+        },
+        "functions": [{"text": f"负责{rng.choice(_TOPICS)}相关工作。"} for _ in range(rng.randint(2, 8))],
+        "totals": totals,
+        "income": income_rows,
+        "uses": uses,
+        "projects": [p for p, _, _ in projects],
+        "basic": basic_rows,
+        "sangong": sangong_rows,
+        "carryover": carryover,
+        "other": {
+            "procurement": _yuan(sum(procurement)), "procurement_goods": _yuan(procurement[0]),
+            "procurement_works": _yuan(procurement[1]), "procurement_services": _yuan(procurement[2]),
+            "procurement_sme": _yuan(sme), "procurement_micro": _yuan(sme * rng.randint(0, 100) // 100),
+            "building_area": f"{rng.randint(0, 5000)}.00", "building_value": _yuan(rng.randint(0, 50_000_000)),
+            "vehicles": sum(cars), "vehicles_value": _yuan(sum(car_values)),
+            "cars_general": cars[0], "cars_general_value": _yuan(car_values[0]),
+            "cars_law": cars[1], "cars_law_value": _yuan(car_values[1]),
+            "cars_other": cars[2], "cars_other_value": _yuan(car_values[2]),
+            "furniture_value": _yuan(rng.randint(0, 3_000_000)), "other_assets_value": _yuan(rng.randint(0, 9_000_000)),
+            "devices_50": rng.randint(0, 2), "devices_100": 0, "plan_vehicles": 0, "plan_vehicles_value": "0",
+            "plan_devices_50": 0, "plan_devices_100": 0,
+        },
+        "overall_perf": [{"l1": "运行成本", "l2": "成本指标", "l3": "人员经费支出控制数（万元）",
+                          "value": f"≤{_yuan(gpb_basic)}万元", "basis": "预算批复", "weight": "10"},
+                         {"l1": "履职效能", "l2": "数量指标", "l3": "保障在职人员数（人）",
+                          "value": f"≥{staff[0]}人", "basis": "人员编制", "weight": "10"}],
+        "project_perf": perf,
+    }
+
+
+def example_content(i: int) -> dict:
+    """The example unit (tests/data/akto2024.json) under its own name: copy number i."""
+    content = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    content["unit"]["name"] = f"{content['unit']['name']}{i:03d}"
+    return content
+
+
+def _write(job: tuple[str, str, int]) -> str:
+    from .workbook_write import write_workbook
+
+    kind, path, i = job
+    write_workbook(path, synthetic_unit(i) if kind == "synthetic" else example_content(i))
+    return path
+
+
+def write_set(folder: Path, kind: str, count: int, jobs: int) -> list[Path]:
+    """``count`` workbooks in ``folder`` (kept from an earlier run when already there)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{kind}-{i:05d}.xlsx" for i in range(count)]
+    todo = [(kind, str(p), i) for i, p in enumerate(paths) if not p.exists()]
+    if todo:
+        print(f"  writing {len(todo)} {kind} workbooks into {folder} …", flush=True)
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(_write, todo, chunksize=4))
+    return paths
+
+
+def link_set(paths: list[Path], folder: Path) -> Path:
+    """A folder holding exactly ``paths`` (hard links, or copies across file systems)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for p in paths:
+        try:
+            os.link(p, folder / p.name)
+        except OSError:
+            shutil.copyfile(p, folder / p.name)
+    return folder
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring one gen build (runs in a fresh process: ``--measure``)
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident set.  On Linux, VmHWM: ``ru_maxrss`` survives ``exec``, so a process
+    started by a big parent (this benchmark) would report the parent's size; VmHWM belongs to the new
+    address space.  Workers are measured with RUSAGE_CHILDREN (forked from the small build process)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the workers): unlike wall time it hardly
+    changes when other programs compete for the cores."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _measure(src: str, out: str, jobs: int | None, catalog_path: str | None) -> dict:
+    from .batch import STAGES, find_workbooks, run_batch
+    from .catalog import bundled
+
+    catalog = bundled().with_file(catalog_path) if catalog_path else bundled()
+    sources, _ = find_workbooks([src])
+    report = run_batch(sources, out, jobs=jobs, catalog=catalog, timings=True)
+    stages = {s: 0.0 for s in STAGES}
+    counted = {s: 0 for s in STAGES}
+    for r in report.records:
+        for s, t in r.timings.items():
+            stages[s] += t
+            counted[s] += 1
+    return {
+        "units": len(report.records), "jobs": report.jobs, "wall": report.wall, "counts": report.counts(),
+        "cpu": _cpu_seconds(),
+        "stages_ms": {s: 1000 * stages[s] / counted[s] if counted[s] else 0.0 for s in STAGES},
+        "rss_parent_mb": _peak_rss_mb(),
+        "rss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "failed": [f"{r.source}: {r.message}" for r in report.failed[:5]],
+    }
+
+
+def measure(src: Path, out: Path, jobs: int | None, catalog: Path | None) -> dict:
+    """gen build of one folder in a fresh interpreter, as the command line runs it."""
+    if out.exists():
+        shutil.rmtree(out)
+    cmd = [sys.executable, "-m", "gen.bench", "--measure", str(src), str(out)]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    if catalog:
+        cmd += ["--catalog", str(catalog)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(f"measurement failed:\n{proc.stderr}")
+    result = json.loads(proc.stdout)
+    result["process_wall"] = elapsed
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The docxtpl + openpyxl baseline (anchors-docgen.md Appendix A)
+
+NCOLS = (4, 14, 6, 7, 6, 6, 16, 6, 7, 8, 10)
+# which workbook sheet feeds each of the 11 tables (a plain script maps sheets to tables)
+_TABLE_SHEETS = ("收支总额", "收入明细", "收入明细", "收支总额", "收入明细", "基本支出", "项目", None, None,
+                 "三公经费", "上年结转")
+
+
+def make_docxtpl_template(path: Path) -> Path:
+    """Appendix A's make_tpl.py: title, 12 narrative paragraphs, 11 tables with a horizontally and
+    vertically merged two-row repeating header, a ``{%tr for %}`` body row and a 合计 row."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Document()
+    rpr = doc.styles["Normal"].element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), "仿宋_GB2312")
+    doc.add_heading("{{ unit.name }}{{ year }}年单位预算公开", 0)
+    for _ in range(12):
+        doc.add_paragraph('{{ unit.name }}{{ year }}年收入预算{{ "%.2f"|format(n.income) }}万元，比上年'
+                          '{% if n.delta >= 0 %}增加{% else %}减少{% endif %}{{ "%.2f"|format(n.delta|abs) }}万元，'
+                          '增长{{ "%.2f"|format(n.pct) }}%。主要原因是{{ n.reason }}。')
+    for t, nc in enumerate(NCOLS):
+        doc.add_paragraph(f"表{t + 1} 编制单位：{{{{ unit.name }}}} 单位：万元")
+        table = doc.add_table(rows=4, cols=nc)
+        table.style = "Table Grid"
+        h0, h1 = table.rows[0].cells, table.rows[1].cells
+        h0[0].merge(h0[min(2, nc - 1)]).text = "科目编码"
+        for c in range(3, nc):
+            h0[c].merge(h1[c]).text = f"列{c}"
+        for c in range(min(3, nc)):
+            h1[c].text = ("类", "款", "项")[c]
+        for row in (table.rows[0], table.rows[1]):
+            header = OxmlElement("w:tblHeader")
+            header.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(header)
+        table.rows[2].cells[0].text = f"{{%tr for r in t{t} %}}"
+        for c, cell in enumerate(table.rows[3].cells):
+            cell.text = f"{{{{ r[{c}] }}}}"
+        table.add_row().cells[0].text = "{%tr endfor %}"
+        total = table.add_row().cells
+        total[0].text = "合计"
+        for c in range(1, nc):
+            total[c].text = f"{{{{ tot{t}[{c}] }}}}"
+    doc.save(path)
+    return path
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def _docxtpl_context(wb) -> dict:
+    """What a plain script does: walk the sheets with openpyxl and turn rows into table rows."""
+    from .workbook_write import HEADER_ROW, KEYED_FIRST
+
+    def rows(sheet: str | None, first: int) -> list[list]:
+        if sheet is None or sheet not in wb.sheetnames:
+            return []
+        out = []
+        for values in wb[sheet].iter_rows(min_row=first, values_only=True):
+            if any(v not in (None, "") for v in values[:3]):
+                out.append(list(values))
+        return out
+
+    keyed = {r[0]: r for r in rows("单位信息", KEYED_FIRST)}
+    totals = {str(r[0]).rstrip("*"): r for r in rows("收支总额", KEYED_FIRST)}
+    grand = totals.get("收支总计", [None, 0, 0, ""])
+    cur, prior = float(grand[1] or 0), float(grand[2] or 0)
+    context = {"unit": {"name": str((keyed.get("单位名称*") or keyed.get("单位名称") or [None, ""])[1])},
+               "year": (keyed.get("预算年度*") or keyed.get("预算年度") or [None, ""])[1],
+               "n": {"income": cur, "delta": cur - prior, "pct": (cur - prior) / prior * 100 if prior else 0,
+                     "reason": str(grand[3] or "收支变化")}}
+    for t, (nc, sheet) in enumerate(zip(NCOLS, _TABLE_SHEETS)):
+        first = KEYED_FIRST if sheet == "收支总额" else HEADER_ROW + 1
+        body = [[_cell(v) for v in (r + [None] * nc)[:nc]] for r in rows(sheet, first)]
+        sums = [sum(float(r[c]) for r in rows(sheet, first) if c < len(r) and isinstance(r[c], (int, float)))
+                for c in range(nc)]
+        context[f"t{t}"] = body
+        context[f"tot{t}"] = [f"{s:,.2f}" if s else "" for s in sums]
+    return context
+
+
+def _docxtpl_one(job: tuple[str, str, str]) -> tuple[float, float, float]:
+    import openpyxl
+    from docxtpl import DocxTemplate
+
+    template, source, out_dir = job
+    t0 = time.perf_counter()
+    wb = openpyxl.load_workbook(source, data_only=True)
+    context = _docxtpl_context(wb)
+    t1 = time.perf_counter()
+    doc = DocxTemplate(template)
+    doc.render(context, autoescape=True)
+    t2 = time.perf_counter()
+    doc.save(str(Path(out_dir) / (Path(source).stem + ".docx")))
+    return t1 - t0, t2 - t1, time.perf_counter() - t2
+
+
+def _docxtpl_run(template: str, src: str, out: str, jobs: int) -> dict:
+    sources = sorted(str(p) for p in Path(src).glob("*.xlsx"))
+    Path(out).mkdir(parents=True, exist_ok=True)
+    jobs_list = [(template, s, out) for s in sources]
+    start = time.perf_counter()
+    if jobs == 1:
+        parts = [_docxtpl_one(j) for j in jobs_list]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(pool.map(_docxtpl_one, jobs_list))
+    wall = time.perf_counter() - start
+    n = len(parts)
+    return {"units": n, "jobs": jobs, "wall": wall, "cpu": _cpu_seconds(),
+            "stages_ms": {"read": 1000 * sum(p[0] for p in parts) / n, "render": 1000 * sum(p[1] for p in parts) / n,
+                          "write": 1000 * sum(p[2] for p in parts) / n},
+            "rss_parent_mb": _peak_rss_mb(),
+            "rss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def measure_docxtpl(template: Path, src: Path, out: Path, jobs: int) -> dict:
+    if out.exists():
+        shutil.rmtree(out)
+    cmd = [sys.executable, "-m", "gen.bench", "--docxtpl", str(template), str(src), str(out), "--jobs", str(jobs)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(f"docxtpl measurement failed:\n{proc.stderr}")
+    result = json.loads(proc.stdout)
+    result["process_wall"] = elapsed
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.docx"))}
+
+
+def _doc_shape(path: Path) -> str:
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    return (f"{path.stat().st_size / 1024:.0f} KB, {xml.count('<w:tbl>')} tables, {xml.count('<w:tr')} rows, "
+            f"{xml.count('<w:p>') + xml.count('<w:p ')} paragraphs")
+
+
+def _line(label: str, r: dict) -> str:
+    n = r["units"]
+    s = r["stages_ms"]
+    stages = " ".join(f"{k} {v:5.1f}" for k, v in s.items())
+    return (f"{label:<26} {n:>5}  {1000 * r['wall'] / n:6.1f} {1000 * r['process_wall'] / n:7.1f} "
+            f"{1000 * r['cpu'] / n:7.1f}  "
+            f"{n / r['wall']:6.1f}  {r['rss_parent_mb']:6.0f} {r['rss_workers_mb']:6.0f}   {stages}")
+
+
+HEADER = (f"{'run':<26} {'units':>5}  {'ms/unit':>6} {'e2e ms':>7} {'CPU ms':>7}  {'unit/s':>6}  {'RSS MB':>6} {'worker':>6}   "
+          "stage ms/unit (inside workers, summed over processes)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gen.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[10, 100, 1000], help="set sizes (default 10 100 1000)")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep generated workbooks here and reuse them")
+    parser.add_argument("--copies", type=int, default=100, help="copies of the example for the comparison")
+    parser.add_argument("--no-compare", action="store_true", help="skip the docxtpl + openpyxl comparison")
+    parser.add_argument("--measure", nargs=2, metavar=("SRC", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--docxtpl", nargs=3, metavar=("TPL", "SRC", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--catalog", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.measure:
+        print(json.dumps(_measure(*args.measure, args.jobs, args.catalog)))
+        return 0
+    if args.docxtpl:
+        print(json.dumps(_docxtpl_run(*args.docxtpl, args.jobs or 1)))
+        return 0
+
+    from .batch import default_jobs
+
+    jobs = args.jobs or default_jobs()
+    keep = args.workdir is not None
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="gen-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"gen bench: {os.cpu_count()} CPUs, --jobs {jobs}, Python {sys.version.split()[0]}, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, workdir {work}")
+    try:
+        catalog = write_catalog(work / "catalog.csv")
+        ns = sorted(set(args.n))
+        synthetic = write_set(work / "synthetic", "synthetic", max(ns), jobs)
+        print()
+        print("Synthetic units.  ms/unit = batch wall / units; e2e = the whole process incl. interpreter start;"
+              " CPU = user+sys of the process and its workers / units; RSS = peak of the parent, of the largest worker")
+        print(HEADER)
+        results = {}
+        for n in ns:
+            src = link_set(synthetic[:n], work / f"set-{n}")
+            r = results[n] = measure(src, work / f"out-{n}", jobs, catalog)
+            print(_line(f"synthetic N={n}", r), flush=True)
+            if r["counts"]["ok"] != n:
+                print(f"  ! not all built: {r['counts']} {r['failed']}")
+        sizes = [synthetic_unit(i) for i in range(min(max(ns), 1000))]
+        items = sorted(len(u["income"]) for u in sizes)
+        projects = sorted(len(u["projects"]) for u in sizes)
+        print(f"  mix of the first {len(sizes)}: 项 rows {items[0]}–{items[-1]} (median {items[len(items) // 2]}), "
+              f"projects {projects[0]}–{projects[-1]} (median {projects[len(projects) // 2]}); every unit "
+              "checked with no finding (status ok, 0 提示) is required above")
+        if 100 in results and 1000 in results:
+            ratio = max(results[1000]["rss_parent_mb"] / results[100]["rss_parent_mb"],
+                        results[1000]["rss_workers_mb"] / results[100]["rss_workers_mb"])
+            print(f"  peak memory N=1000 / N=100: parent {results[1000]['rss_parent_mb'] / results[100]['rss_parent_mb']:.2f}×, "
+                  f"workers {results[1000]['rss_workers_mb'] / results[100]['rss_workers_mb']:.2f}× "
+                  f"(limit 1.2×: {'ok' if ratio <= 1.2 else 'EXCEEDED'})")
+
+        print()
+        print(f"{args.copies} copies of the example (tests/data/akto2024.json, each with its own unit name)")
+        copies = link_set(write_set(work / "example", "example", args.copies, jobs), work / "set-example")
+        print(HEADER)
+        first = measure(copies, work / "out-example-1", jobs, None)
+        print(_line("gen build", first), flush=True)
+        second = measure(copies, work / "out-example-2", jobs, None)
+        print(_line("gen build (again)", second), flush=True)
+        a, b = _digests(work / "out-example-1"), _digests(work / "out-example-2")
+        same = bool(a) and a == b
+        print(f"  rebuilt documents byte-identical across two separate runs: {same} ({len(a)} documents)")
+        if not args.no_compare:
+            try:
+                import docxtpl  # noqa: F401
+            except ImportError:
+                print("  docxtpl is not installed (pip install -e '.[bench]'): comparison skipped")
+                return 0 if same else 1
+            template = make_docxtpl_template(work / "docxtpl-template.docx")
+            serial = measure_docxtpl(template, copies, work / "out-docxtpl-1", 1)
+            print(_line("docxtpl+openpyxl, 1 proc", serial), flush=True)
+            parallel = measure_docxtpl(template, copies, work / "out-docxtpl-n", jobs)
+            print(_line(f"docxtpl+openpyxl, {jobs} procs", parallel), flush=True)
+            ours = (first["wall"] + second["wall"]) / (first["units"] + second["units"])
+            ours_e2e = (first["process_wall"] + second["process_wall"]) / (first["units"] + second["units"])
+            theirs = serial["wall"] / serial["units"]
+            theirs_n = parallel["wall"] / parallel["units"]
+            cpu_ours = (first["cpu"] + second["cpu"]) / (first["units"] + second["units"])
+            print(f"  CPU per unit (whole process incl. start-up, all workers; insensitive to other load): "
+                  f"gen build {1000 * cpu_ours:.1f} ms, docxtpl script {1000 * serial['cpu'] / serial['units']:.1f} ms "
+                  f"= {serial['cpu'] / serial['units'] / cpu_ours:.1f}×")
+            print(f"  per unit (mean of the two gen builds): gen build {1000 * ours:.1f} ms "
+                  f"({1000 * ours_e2e:.1f} ms with interpreter start); docxtpl script {1000 * theirs:.1f} ms as written "
+                  f"= {theirs / ours:.1f}× slower ({theirs / ours_e2e:.1f}× against gen's end-to-end), "
+                  f"{1000 * theirs_n:.1f} ms spread over {jobs} processes = {theirs_n / ours:.1f}× slower")
+            ours_doc = next((work / "out-example-1").glob("*.docx"))
+            theirs_doc = next((work / "out-docxtpl-1").glob("*.docx"))
+            print(f"  documents: gen {_doc_shape(ours_doc)}; docxtpl {_doc_shape(theirs_doc)}")
+        return 0 if same else 1
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
