@@ -528,7 +528,8 @@ def _cell(value) -> str:
 
 def _docxtpl_context(wb) -> dict:
     """What a plain script does: walk the sheets with openpyxl and turn rows into table rows."""
-    from .workbook_write import HEADER_ROW, KEYED_FIRST
+    from .schema import HEADER_ROW
+    from .workbook_write import KEYED_FIRST
 
     def rows(sheet: str | None, first: int) -> list[list]:
         if sheet is None or sheet not in wb.sheetnames:

@@ -79,7 +79,7 @@ from .findings import ERROR, WARNING, Findings
 from .model import ZERO, Budget, Cells
 from .reader import read_budget
 from .schema import EconClass, Fund
-from .workbook_write import HEADER_ROW
+from .schema import HEADER_ROW
 
 TOLERANCE = Decimal("0.01")
 
@@ -936,13 +936,14 @@ def _merge(issues: list[Issue]) -> list[Issue]:
     more than that amount joins them): report the most specific one, shared cells first."""
     numeric = [i for i in issues if i.severity == ERROR and i.amount is not None]
     replaced: dict[int, Issue | None] = {}
+    cellsets = {id(i): frozenset(i.cells) for i in numeric}  # an issue can name 100k cells
     while True:
         best: list[Issue] = []
         for issue in numeric:
             if id(issue) in replaced or issue.kind == "bound":
                 continue
-            for cell in issue.cells:
-                group = [i for i in numeric if id(i) not in replaced and cell in i.cells and (
+            for cell in dict.fromkeys(issue.cells):
+                group = [i for i in numeric if id(i) not in replaced and cell in cellsets[id(i)] and (
                     abs(i.amount - issue.amount) <= TOLERANCE if i.kind != "bound"
                     else i.amount <= issue.amount + TOLERANCE)]
                 if len(group) > len(best):

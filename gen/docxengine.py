@@ -34,7 +34,6 @@ import zlib
 from typing import Any
 
 import jinja2
-from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 from markupsafe import Markup, escape
@@ -327,14 +326,12 @@ def _write_zip(members: list[_ZipMember]) -> bytes:
 
 
 class _CompiledPart:
-    __slots__ = ("template", "lines", "entries", "undeclared")
+    __slots__ = ("template", "lines", "entries")
 
-    def __init__(self, template: jinja2.Template, lines: list[int], entries: list[tuple[int, str]],
-                 undeclared: set[str]) -> None:
+    def __init__(self, template: jinja2.Template, lines: list[int], entries: list[tuple[int, str]]) -> None:
         self.template = template
         self.lines = lines  # first source line of each entry, ascending
         self.entries = entries  # (paragraph number, paragraph text)
-        self.undeclared = undeclared
 
 
 class WordTemplate:
@@ -396,16 +393,6 @@ class WordTemplate:
             else:
                 members.append(self._static[name])
         return _write_zip(members)
-
-    def undeclared_variables(self) -> set[str]:
-        """Names the template reads from the context (``jinja2.meta`` over every compiled part).
-
-        Meant for a static check of the template against the data schema before a batch starts.
-        """
-        names: set[str] = set()
-        for part in self._parts.values():
-            names |= part.undeclared
-        return names
 
     # ---------------------------------------------------------------- checks
 
@@ -640,7 +627,6 @@ class WordTemplate:
 
         try:
             ast = self._env.parse(source)
-            undeclared = meta.find_undeclared_variables(ast)
             template = self._env.from_string(ast)
         except jinja2.TemplateSyntaxError as exc:
             lineno = exc.lineno
@@ -651,7 +637,7 @@ class WordTemplate:
                     lineno = unclosed[0]
                     reason = f"“{{% {unclosed[1]} %}}”没有对应的“{{% end{unclosed[1]} %}}”，块未闭合。"
             raise self._error(name, reason, line=lineno, lines=lines, entries=entries) from exc
-        return _CompiledPart(template, lines, entries, set(undeclared))
+        return _CompiledPart(template, lines, entries)
 
     @staticmethod
     def _check_only_markers(container, markers, text_of, fail, what) -> None:

@@ -6,6 +6,7 @@ row or in columns the contract does not name), so no cached formula value is eve
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -17,7 +18,8 @@ from .model import (ZERO, BasicItem, Budget, CarryoverItem, Cells, Compared, Eco
                     IncomeLine, Indicator, Project, SanGongItem, Unit)
 from .schema import EconClass, Fund, Kind
 from .workbook_file import open_rows
-from .values import Parsed, clean_text, parse_code, parse_count, parse_date, parse_decimal, parse_year
+from .values import (Parsed, clean_text, parse_area, parse_code, parse_count, parse_date, parse_decimal,
+                     parse_year)
 
 R_STRUCTURE = "R01 表格结构"
 R_VALUE = "R02 数值格式"
@@ -25,7 +27,7 @@ R_TEXT = "R03 文字"
 
 _PARSERS = {
     Kind.AMOUNT: parse_decimal,
-    Kind.AREA: parse_decimal,
+    Kind.AREA: parse_area,
     Kind.COUNT: parse_count,
     Kind.TEXT: clean_text,
     Kind.CODE: parse_code,
@@ -34,6 +36,7 @@ _PARSERS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def col_letter(index: int) -> str:
     """0-based column index -> Excel letters."""
     letters = ""
@@ -55,6 +58,9 @@ class _Sheet:
 
     def __init__(self, name: str, rows: list[list], findings: Findings):
         self.name, self.rows, self.findings = name, rows, findings
+        self.hidden_rows = getattr(rows, "hidden_rows", frozenset())  # workbook_file.SheetRows
+        self.hidden_cols = getattr(rows, "hidden_cols", frozenset())
+        self.hidden_used: dict[int | str, str] = {}  # hidden row/column read with content -> first ref
 
     def ref(self, row: int, col: int) -> str:
         return f"{self.name}!{col_letter(col)}{row + 1}"
@@ -66,8 +72,13 @@ class _Sheet:
         return None
 
     def parse(self, row: int, col: int, kind: Kind, label: str):
+        raw = self.raw(row, col)
+        if raw is None:  # blank: every parser reads it as "nothing" (the caller's default)
+            return None
         ref = self.ref(row, col)
-        parsed: Parsed = _PARSERS[kind](self.raw(row, col))
+        if row in self.hidden_rows or col in self.hidden_cols:
+            self.hidden_used.setdefault(row if row in self.hidden_rows else col_letter(col), ref)
+        parsed: Parsed = _PARSERS[kind](raw)
         if parsed.error:
             self.findings.error(R_VALUE, f"“{label}”{parsed.error}。", ref)
             return None
@@ -75,9 +86,25 @@ class _Sheet:
             self.findings.warning(R_VALUE if kind is not Kind.TEXT else R_TEXT, f"“{label}”{parsed.note}。", ref)
         return parsed.value
 
+    def report_hidden(self) -> None:
+        """Hidden rows and columns are data (Excel's own sums include them): say so, naming them."""
+        if not self.hidden_used:
+            return
+        rows = sorted(k for k in self.hidden_used if isinstance(k, int))
+        cols = [k for k in self.hidden_used if isinstance(k, str)]
+        where = "、".join([f"第 {r + 1} 行" for r in rows[:10]]) + ("等" if len(rows) > 10 else "")
+        where = "、".join(filter(None, [where, "、".join(f"{c} 列" for c in cols)]))
+        self.findings.warning(R_STRUCTURE, f"“{self.name}”的{where}是隐藏的，其中填写的内容照常读取并公开（Excel 的合计"
+                                           "也包含隐藏的行和列）。如果这些内容不应公开，请取消隐藏后删除。",
+                              *self.hidden_used.values())
+
+
+_FUND_KEYS = [(f, f.name.lower()) for f in Fund]  # enum .name is slow in a 100,000-row loop
+_DEFAULTS = {Kind.AMOUNT: ZERO, Kind.AREA: ZERO, Kind.COUNT: 0, Kind.TEXT: "", Kind.CODE: ""}
+
 
 def _default(kind: Kind):
-    return {Kind.AMOUNT: ZERO, Kind.AREA: ZERO, Kind.COUNT: 0, Kind.TEXT: "", Kind.CODE: ""}.get(kind)
+    return _DEFAULTS.get(kind)
 
 
 def _read_table(sheet: _Sheet, spec: schema.TableSheet) -> list[tuple[dict, Cells]]:
@@ -98,18 +125,18 @@ def _read_table(sheet: _Sheet, spec: schema.TableSheet) -> list[tuple[dict, Cell
             sheet.findings.error(R_STRUCTURE, f"缺少“{column.label}”列，请恢复模板中的这一列。",
                                  sheet.ref(header_row, 0))
     records = []
+    plan = [(c.key, columns.get(c.key), c.kind, c.label, _default(c.kind)) for c in spec.columns]
     for r in range(header_row + 1, len(sheet.rows)):
         if all(sheet.raw(r, i) is None for i in columns.values()):
             continue
         values, cells = {}, Cells()
-        for column in spec.columns:
-            if column.key not in columns:
-                values[column.key] = _default(column.kind)
+        for key, i, kind, label, default in plan:
+            if i is None:
+                values[key] = default
                 continue
-            i = columns[column.key]
-            cells[column.key] = sheet.ref(r, i)
-            value = sheet.parse(r, i, column.kind, column.label)
-            values[column.key] = _default(column.kind) if value is None else value
+            cells[key] = sheet.ref(r, i)
+            value = sheet.parse(r, i, kind, label)
+            values[key] = default if value is None else value
         values["_row"] = r + 1
         records.append((values, cells))
     return records
@@ -154,16 +181,22 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
     Raises ``UnusableFile`` only when the file is not a readable workbook at all.
     """
     findings = Findings()
-    book = open_rows(path)
+    contract = {normalise_label(spec.name) for spec in schema.SHEETS}
+    book = open_rows(path, wanted=lambda name: normalise_label(name) in contract)
     sheets = {normalise_label(name): rows for name, rows in book.items()}
+    opened: list[_Sheet] = []
 
     def sheet(spec) -> _Sheet:
         rows = sheets.get(normalise_label(spec.name))
         if rows is None:
-            findings.error(R_STRUCTURE, f"缺少工作表“{spec.name}”。请用 gen template 生成的模板填写，不要删除或改名工作表。",
+            others = [n for n in getattr(book, "names", ()) if normalise_label(n) not in contract
+                      and n not in (schema.INSTRUCTIONS_SHEET, "代码表")]
+            hint = f"工作簿中有未识别的工作表“{'”“'.join(others[:5])}”，如果是改了名，请改回“{spec.name}”。" if others else ""
+            findings.error(R_STRUCTURE, f"缺少工作表“{spec.name}”。{hint}请用 gen template 生成的模板填写，不要删除或改名工作表。",
                            f"{spec.name}!A1")
             rows = []
-        return _Sheet(spec.name, rows, findings)
+        opened.append(_Sheet(spec.name, rows, findings))
+        return opened[-1]
 
     u_cur, u_prior, _, u_cells = _read_keyed(sheet(schema.UNIT_INFO), schema.UNIT_INFO)
     function_rows = [(v["text"], c) for v, c in _read_table(sheet(schema.FUNCTIONS), schema.FUNCTIONS) if v["text"]]
@@ -187,7 +220,7 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
     income, names, name_cells = [], {}, {}
     for v, cells in _read_table(sheet(schema.INCOME), schema.INCOME):
         code = FunctionCode(v["code"])
-        amounts = {f: v[f.name.lower()] for f in Fund}
+        amounts = {f: v[key] for f, key in _FUND_KEYS}
         if len(code) in (3, 5) and not any(amounts.values()) and not v["prior_gpb"]:
             names[code], name_cells[code] = v["name"], cells
             continue
@@ -241,4 +274,6 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
         overall_perf=overall, project_perf=per_project, unit_cells=u_cells, names=names,
         name_cells=name_cells, uses_cells=uses_cells, function_cells=[c for _, c in function_rows],
     )
+    for opened_sheet in opened:
+        opened_sheet.report_hidden()
     return budget, findings

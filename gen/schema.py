@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+HEADER_ROW = 3  # table sheets: row 1 purpose, row 2 automatic totals, row 3 header, data from row 4
+
+
 class Kind(Enum):
     """How a cell is parsed."""
 

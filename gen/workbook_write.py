@@ -41,7 +41,7 @@ from openpyxl.worksheet.protection import SheetProtection
 
 from . import schema
 from .catalog import bundled
-from .schema import EconClass, Fund, Kind
+from .schema import HEADER_ROW, EconClass, Fund, Kind
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # yellow: the clerk types here
 AUTO_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: formulas for the eye, never read by gen
@@ -66,7 +66,6 @@ SHORT_TEXT = 16  # table text columns this narrow hold short values (指标值, 
 TEXT_FIELDS = {"phone", "contact"}  # keyed text fields in text format
 
 BLANK_ROWS = 40
-HEADER_ROW = 3  # tables: row 1 purpose, row 2 automatic totals, row 3 header, data from row 4
 FIRST = HEADER_ROW + 1
 KEYED_FIRST = 3  # keyed sheets: row 1 purpose, row 2 header, fields from row 3
 CODES_SHEET = "代码表"

@@ -298,13 +298,6 @@ def test_two_renders_are_byte_identical(tmp_path, env, monkeypatch):
     assert template.render({"a": "不同"}) != first
 
 
-def test_undeclared_variables(tmp_path, env):
-    doc = doc_with("{{ unit.name }}", "{% for r in rows %}{{ r }}{{ fmt }}{% endfor %}", "{{ range(2)|list }}")
-    doc.sections[0].footer.paragraphs[0].text = "{{ footer_note }}"
-    path = save(doc, tmp_path)
-    assert WordTemplate(path, env).undeclared_variables() == {"unit", "rows", "fmt", "footer_note"}
-
-
 # ------------------------------------------------------------------------------------ errors
 
 
