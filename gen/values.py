@@ -19,6 +19,7 @@ Rules (issue 7):
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ class Formula:
     """A cell holding a formula. ``cached`` is the value the file stored with it (None when the file
     was never calculated, e.g. written by a program), ``error`` its cached error (#REF!, …)."""
 
-    text: str
+    text: str | bytes  # bytes: still XML-escaped as found in the sheet, decoded only when shown
     cached: object = None
     error: str = ""
 
@@ -61,7 +62,8 @@ class Formula:
         return self.error or ("" if self.cached is None else str(self.cached))
 
     def shown(self) -> str:
-        text = " ".join(self.text.split())
+        raw = self.text if isinstance(self.text, str) else html.unescape(self.text.decode("utf-8", "replace"))
+        text = " ".join(raw.split())
         return "=" + (text if len(text) <= 40 else text[:40] + "…") if text else ""
 
 

@@ -308,7 +308,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 class SheetScan:
     """Formula, error and hidden cells of one sheet, and its extent (1-based counts)."""
 
-    formulas: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # -> (text, cached error)
+    formulas: dict[tuple[int, int], tuple[str | bytes, str]] = field(default_factory=dict)  # -> (text, cached error)
     arrays: list[tuple[int, int, int, int, str]] = field(default_factory=list)  # r0, c0, r1, c1, text
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
@@ -403,7 +403,7 @@ class _ScanFast:
             error = ""
             if _ATTR_T.search(attrs) and _ATTR_T.search(attrs).group(1) == b"e":
                 error = html.unescape(value.decode("utf-8", "replace")).strip() or "#错误"
-            text = html.unescape(text.decode("utf-8", "replace")) if text else ""
+            # the formula's text only appears in an error message: decode it then (values.Formula)
             cell = (int(row) - 1, self.col(letters))
             scan.formulas[cell] = (text, error)
             if f_attrs:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import random
-import statistics
 import sys
 import time
 import zipfile
@@ -25,6 +24,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:  # allow plain `pytest` as well as `python -m pytest`
     sys.path.insert(0, str(_ROOT))
 
+from gen.bench import NCOLS, make_docxtpl_template  # noqa: E402
 from gen.docxengine import TemplateError, WordTemplate, make_environment  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -435,53 +435,10 @@ def test_environment_configuration(tmp_path):
 
 # ------------------------------------------------------------------------------------ big document
 
-NCOLS = [4, 14, 6, 7, 6, 6, 16, 6, 7, 8, 10]
-
-
-def build_budget_template(path: Path) -> Path:
-    """11 tables with 2-row merged, repeating headers and a {%tr for %} body (anchors-docgen App. A)."""
-    doc = Document()
-    rpr = doc.styles["Normal"].element.get_or_add_rPr()
-    fonts = OxmlElement("w:rFonts")
-    fonts.set(qn("w:eastAsia"), "仿宋_GB2312")
-    rpr.append(fonts)
-    doc.add_heading("{{ unit.name }}预算公开", 0)
-    for _ in range(12):
-        doc.add_paragraph(
-            '{{ unit.name }}2025年收入预算{{ "%.2f"|format(n.income) }}万元，比上年'
-            "{% if n.delta >= 0 %}增加{% else %}减少{% endif %}"
-            '{{ "%.2f"|format(n.delta|abs) }}万元，增长{{ "%.2f"|format(n.pct) }}%。主要原因是{{ n.reason }}。'
-        )
-    for t, ncols in enumerate(NCOLS):
-        doc.add_paragraph(f"表{t + 1} 单位收支总体情况表 编制单位：{{{{ unit.name }}}} 单位：万元")
-        table = doc.add_table(rows=4, cols=ncols)
-        table.style = "Table Grid"
-        h0, h1 = table.rows[0].cells, table.rows[1].cells
-        h0[0].merge(h0[min(2, ncols - 1)]).text = "科目编码"
-        for c in range(3, ncols):
-            h0[c].merge(h1[c]).text = f"列{c}"
-        for c in range(min(3, ncols)):
-            h1[c].text = ["类", "款", "项"][c]
-        for row in (table.rows[0], table.rows[1]):
-            mark = OxmlElement("w:tblHeader")
-            mark.set(qn("w:val"), "true")
-            row._tr.get_or_add_trPr().append(mark)
-        table.rows[2].cells[0].text = f"{{%tr for r in t{t} %}}"
-        for c, cell in enumerate(table.rows[3].cells):
-            cell.text = f"{{{{ r[{c}] }}}}"
-        table.add_row().cells[0].text = "{%tr endfor %}"
-        total = table.add_row().cells
-        total[0].text = "合计"
-        for c in range(1, ncols):
-            total[c].text = f"{{{{ tot{t}[{c}] }}}}"
-    doc.save(path)
-    return path
-
-
 def budget_context(seed: int, rows: int) -> dict:
     rnd = random.Random(seed)
     ctx = {
-        "unit": {"name": f"阿克陶县社会保险中心{seed} & <测试>"},
+        "unit": {"name": f"阿克陶县社会保险中心{seed} & <测试>"}, "year": 2025,
         "n": {"income": rnd.uniform(100, 5000), "delta": rnd.uniform(-300, 300), "pct": rnd.uniform(-20, 20),
               "reason": "人员变动 & 项目调整"},
     }
@@ -492,26 +449,12 @@ def budget_context(seed: int, rows: int) -> dict:
     return ctx
 
 
-def benchmark(tmp_dir: Path, rows: int = 30, docs: int = 20) -> tuple[float, list[float], bytes, dict]:
-    """Return (setup ms, ms of each render, first output, its context)."""
-    path = build_budget_template(tmp_dir / "budget.docx")
-    env = make_environment(tmp_dir)
-    started = time.perf_counter()
-    template = WordTemplate(path, env)
-    setup_ms = (time.perf_counter() - started) * 1000
-    contexts = [budget_context(i, rows) for i in range(docs)]
-    template.render(contexts[0])  # warm-up
-    outputs, timings = [], []
-    for context in contexts:
-        started = time.perf_counter()
-        outputs.append(template.render(context))
-        timings.append((time.perf_counter() - started) * 1000)
-    return setup_ms, timings, outputs[0], contexts[0]
-
-
-def test_budget_document_structure_and_speed(tmp_path):
-    setup_ms, timings, data, ctx = benchmark(tmp_path, rows=30, docs=20)
-    print(f"\n[docxengine] 11 tables x 30 rows: {describe(setup_ms, timings)}")
+def test_budget_document_structure(tmp_path):
+    """The 11-table document of anchors-docgen.md Appendix A (the benchmark's docxtpl template) renders
+    with every row and both repeating header rows; `python -m gen.bench` measures its speed."""
+    template = WordTemplate(make_docxtpl_template(tmp_path / "budget.docx"), make_environment(tmp_path))
+    ctx = budget_context(1, 30)
+    data = template.render(ctx)
     out = Document(io.BytesIO(data))
     tables = etree.fromstring(part_xml(data).encode()).findall(f"{W}body/{W}tbl")
     assert len(tables) == 11
@@ -522,22 +465,6 @@ def test_budget_document_structure_and_speed(tmp_path):
         first_body = [cell_text(tc) for tc in rows[2].findall(f"{W}tc")]
         assert first_body == ctx[f"t{t}"][0]
     assert out.paragraphs[1].text.startswith(f"{ctx['unit']['name']}2025年收入预算")
-    # Generous bound so a slow CI box does not flake; the printed number is the measurement.
-    assert statistics.median(timings) < 200
-
-
-def describe(setup_ms: float, timings: list[float]) -> str:
-    return (f"setup {setup_ms:6.1f} ms; render+parse+zip per doc: mean {statistics.mean(timings):6.2f} ms, "
-            f"median {statistics.median(timings):6.2f} ms, min {min(timings):6.2f} ms")
-
-
-if __name__ == "__main__":
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        for rows in (10, 30, 100):
-            setup_ms, timings, _, _ = benchmark(Path(tmp), rows=rows, docs=50)
-            print(f"11 tables x {rows:3d} rows: {describe(setup_ms, timings)}")
 
 
 def test_safe_filter_is_not_available_to_templates(tmp_path, env):
