@@ -523,6 +523,9 @@ def _theme(xml: str) -> str:
     return head + mid + tail
 
 
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           "<Application>gen</Application><DocSecurity>0</DocSecurity></Properties>").encode("utf-8")
 _DROP = re.compile(r"customXml/.*|docProps/thumbnail\.jpeg|word/stylesWithEffects\.xml")
 
 
@@ -540,6 +543,8 @@ def finish_package(data: bytes) -> bytes:
                 body = font_table()
             elif name == "word/theme/theme1.xml":
                 body = _theme(body.decode("utf-8")).encode("utf-8")
+            elif name == "docProps/app.xml":  # python-docx's says "Microsoft Macintosh Word", 1 page
+                body = APP_XML
             elif name.endswith(".rels") or name == "[Content_Types].xml":
                 text = body.decode("utf-8")
                 text = re.sub(r'<Relationship [^>]*Target="(?:\.\./customXml/[^"]*|docProps/thumbnail\.jpeg|'
