@@ -445,23 +445,24 @@ def _measure(src: str, out: str, jobs: int | None, catalog_path: str | None) -> 
     }
 
 
-def measure(src: Path, out: Path, jobs: int | None, catalog: Path | None) -> dict:
-    """gen build of one folder in a fresh interpreter, as the command line runs it."""
+def _child(args: list[str], out: Path) -> dict:
+    """Run one measurement in a fresh interpreter, as the command line runs it; its JSON report."""
     if out.exists():
         shutil.rmtree(out)
-    cmd = [sys.executable, "-m", "gen.bench", "--measure", str(src), str(out)]
-    if jobs:
-        cmd += ["--jobs", str(jobs)]
-    if catalog:
-        cmd += ["--catalog", str(catalog)]
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "gen.bench", *args], capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - start
     if proc.returncode:
-        raise SystemExit(f"measurement failed:\n{proc.stderr}")
+        raise SystemExit(f"measurement failed ({' '.join(args[:1])}):\n{proc.stderr}")
     result = json.loads(proc.stdout)
     result["process_wall"] = elapsed
     return result
+
+
+def measure(src: Path, out: Path, jobs: int | None, catalog: Path | None) -> dict:
+    """gen build of one folder."""
+    return _child(["--measure", str(src), str(out)] + (["--jobs", str(jobs)] if jobs else [])
+                  + (["--catalog", str(catalog)] if catalog else []), out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -594,17 +595,8 @@ def _docxtpl_run(template: str, src: str, out: str, jobs: int) -> dict:
 
 
 def measure_docxtpl(template: Path, src: Path, out: Path, jobs: int) -> dict:
-    if out.exists():
-        shutil.rmtree(out)
-    cmd = [sys.executable, "-m", "gen.bench", "--docxtpl", str(template), str(src), str(out), "--jobs", str(jobs)]
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    elapsed = time.perf_counter() - start
-    if proc.returncode:
-        raise SystemExit(f"docxtpl measurement failed:\n{proc.stderr}")
-    result = json.loads(proc.stdout)
-    result["process_wall"] = elapsed
-    return result
+    """The docxtpl + openpyxl script over the same folder."""
+    return _child(["--docxtpl", str(template), str(src), str(out), "--jobs", str(jobs)], out)
 
 
 # --------------------------------------------------------------------------------------------
