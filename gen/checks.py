@@ -251,14 +251,14 @@ def check_blank_sheets(ctx: _Ctx) -> None:
     b = ctx.b
     detail_money = any(line.total() for line in b.income) or any(p.total() for p in b.projects) \
         or any(i.total() for i in b.basic)
-    if not any(c.current or c.prior for c in b.totals.values()) and detail_money:
+    if not any(c.current or c.prior for c in b.totals.values()):
         ctx.blank.add("totals")  # the other sheets are judged against it: nothing more to say until it is filled
         ctx.error("R10", "“收支总额”表还没有填写：请按财政部门的批复填写本年批复数和上年预算数（收支总计、各项收入、"
                          "基本支出、项目支出、“三公”经费、机关运行经费），明细表都要与之核对。",
                   ctx.cell("grand_total") or [f"{schema.TOTALS.name}!B3"])
     sources = [(ctx.cur(key), ctx.ref(key)) for _, key, _ in INCOME_SOURCES]
     source_total = sum((v for v, _ in sources), ZERO)
-    if not any(line.total() for line in b.income) and (source_total or b.projects):
+    if not any(line.total() for line in b.income) and (source_total or b.projects or not detail_money):
         ctx.blank.add("income")
         approved = f"批复的收入共 {m(source_total)} 万元，" if source_total else ""
         ctx.error("R10", f"“收入明细”表还没有填写：{approved}请按功能分类项级（7位编码）"

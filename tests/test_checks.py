@@ -89,6 +89,14 @@ def test_r10_empty_unit_info(example_budget):
     assert only(check_budget(example_budget), "R10").cells == ("单位信息!B3",)
 
 
+def test_r10_blank_template_lists_each_sheet_to_fill(tmp_path):
+    """gen check on the untouched template: what to fill first, sheet by sheet, nothing else."""
+    budget, read = read_budget(make_workbook(tmp_path, {}))
+    findings = check_budget(budget, read_findings=read)
+    assert [f.rule.split()[0] for f in findings] == ["R10", "R10", "R10"]
+    assert [f.sheet for f in findings] == ["收支总额", "收入明细", "单位信息"]
+
+
 def test_r10_empty_carryover_sheet(example_budget):
     totals = example_budget.totals
     totals["carryover"].current, totals["carryover"].reason = Decimal("5.00"), "2023年项目结转"
