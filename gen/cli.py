@@ -89,18 +89,18 @@ def check(workbooks: tuple[str, ...], as_json: bool, catalog_path: str | None, r
             _, findings = check_workbook(name, catalog, threshold)
         except UnusableFile as exc:
             status = 2
-            report.append({"file": name, "usable": False, "message": str(exc), "findings": []})
+            report.append({"file": name, "severity": "error", "sheet": "", "cell": "", "cells": [],
+                           "rule": "R00 文件无法读取", "message": str(exc)})
             if not as_json:
                 click.echo(f"✗ {exc}", err=True)
             continue
         if findings.errors:
             status = max(status, 1)
-        report.append({"file": name, "usable": True, "findings": [f.as_json() for f in findings]})
+        report.extend({"file": name, **f.as_json()} for f in findings)
         if not as_json:
             _print_findings(name, findings)
-    if as_json:
-        click.echo(json.dumps(report if len(report) > 1 else report[0]["findings"] if report[0]["usable"]
-                              else report, ensure_ascii=False, indent=2))
+    if as_json:  # one flat list of findings, each naming its file: easy to filter or load into Excel
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     sys.exit(status)
 
 
