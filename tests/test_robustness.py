@@ -65,22 +65,21 @@ def findings_at(findings, cell: str) -> list:
     return [f for f in findings if cell in f.cells]
 
 
-def one_error(findings, cell: str, *phrases: str):
-    matches = [f for f in findings_at(findings, cell) if f.severity == "error"]
-    assert matches, f"no error at {cell}: {[f.describe() for f in findings]}"
+def _one(findings, cell: str, severity: str, phrases):
+    matches = [f for f in findings_at(findings, cell) if f.severity == severity]
+    assert matches, f"no {severity} at {cell}: {[f.describe() for f in findings]}"
     text = matches[0].describe()
     for phrase in phrases:
         assert phrase in text, text
     return matches[0]
+
+
+def one_error(findings, cell: str, *phrases: str):
+    return _one(findings, cell, "error", phrases)
 
 
 def one_warning(findings, cell: str, *phrases: str):
-    matches = [f for f in findings_at(findings, cell) if f.severity == "warning"]
-    assert matches, f"no 提示 at {cell}: {[f.describe() for f in findings]}"
-    text = matches[0].describe()
-    for phrase in phrases:
-        assert phrase in text, text
-    return matches[0]
+    return _one(findings, cell, "warning", phrases)
 
 
 def run_child(code: str, timeout: float = 120) -> dict:

@@ -103,26 +103,15 @@ def _ppr(*, keep_next=None, widow=None, tabs=(), before=None, after=None, line=N
     if tabs:
         parts.append("<w:tabs>" + "".join(f'<w:tab w:val="{kind}" w:leader="{leader}" w:pos="{pos}"/>'
                                           for kind, leader, pos in tabs) + "</w:tabs>")
-    spacing = []
-    if before is not None:
-        spacing.append(f'w:before="{before}"')
-    if after is not None:
-        spacing.append(f'w:after="{after}"')
-    if line is not None:
-        spacing.append(f'w:line="{line}" w:lineRule="exact"')
-    if spacing:
-        parts.append("<w:spacing " + " ".join(spacing) + "/>")
-    ind = []
-    if left is not None:
-        ind.append(f'w:left="{left}"')
-    if right is not None:
-        ind.append(f'w:right="{right}"')
-    if hanging is not None:
-        ind.append(f'w:hanging="{hanging}"')
-    elif first_line is not None:
-        ind.append(f'w:firstLine="{first_line}"')
-    if ind:
-        parts.append("<w:ind " + " ".join(ind) + "/>")
+    def element(tag: str, **attrs) -> None:
+        """``<w:tag w:k="v" …/>`` with the attributes that are set; nothing when none is."""
+        set_ = [f'w:{k}="{v}"' for k, v in attrs.items() if v is not None]
+        if set_:
+            parts.append(f"<w:{tag} " + " ".join(set_) + "/>")
+
+    element("spacing", before=before, after=after, line=line, lineRule="exact" if line is not None else None)
+    element("ind", left=left, right=right, hanging=hanging,
+            firstLine=first_line if hanging is None else None)
     if jc:
         parts.append(f'<w:jc w:val="{jc}"/>')
     if outline is not None:
