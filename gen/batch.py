@@ -26,14 +26,17 @@ Design (see ``run_batch``):
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections import defaultdict
@@ -44,22 +47,25 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .build import OutputLocked, build_unit, output_name, write_atomic
+from .build import build_unit, output_name, write_atomic
 from .catalog import Catalog
-from .findings import Finding
+from .findings import BUG_HINT, Finding
+from .output import OutputError, describe_os_error, display
 
 SUMMARY_NAME = "构建汇总.csv"
-SUMMARY_COLUMNS = ("单位", "文件", "状态", "错误数", "提示数", "输出文件/说明")
+SUMMARY_COLUMNS = ("单位", "文件", "状态", "错误数", "提示数", "输出文件/说明", "目录页码")
 STATUS_LABEL = {
     "ok": "已生成",
     "errors": "有错误",
     "unusable": "无法读取",
     "conflict": "单位重复",
-    "failed": "程序出错",
+    "failed": "程序出错",  # a bug of gen, nothing else
+    "unwritable": "无法写入",  # the output file system refused (permissions, disk full, open in Word)
     "pdf_failed": "PDF 未生成",  # the .docx was written, the PDF asked for with --pdf was not
 }
-STAGES = ("read", "check", "compute", "render", "write")
+STAGES = ("read", "check", "compute", "render", "verify", "write")
 _STAGING_PREFIX = ".~gen-"
+_STAGING_LOCK = "lock"  # held (flock/msvcrt) by the run that owns the staging folder
 
 
 # --------------------------------------------------------------------------------------------
@@ -77,15 +83,16 @@ def find_workbooks(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path],
 
     Files are taken as given (even a lock file named explicitly: it is then reported as
     unusable, which says more than skipping it silently; a missing file likewise).  Folders are
-    searched recursively for ``.xlsx`` in sorted order, skipping lock and temporary files.  A file
-    reached twice (named and inside a named folder) is built once.
+    searched recursively for ``.xlsx`` in sorted order, skipping lock and temporary files; a FIFO or
+    device named ``.xlsx`` is listed too, to get its row saying what it is (it is never opened).  A
+    file reached twice (named and inside a named folder) is built once.
     """
     found: list[Path] = []
     empty: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
 
     def add(path: Path) -> None:
-        key = path.resolve()
+        key = os.path.realpath(path)  # unlike Path.resolve on 3.11, never raises on a symlink loop
         if key not in seen:
             seen.add(key)
             found.append(path)
@@ -96,14 +103,40 @@ def find_workbooks(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path],
             add(path)
             continue
         before = len(found)
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not _skipped(d))
-            for name in sorted(files):
-                if name.lower().endswith(".xlsx") and not _skipped(name):
-                    add(Path(root) / name)
+        for file in _walk(path):
+            add(file)
         if len(found) == before:
             empty.append(path)
     return found, empty
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """``.xlsx`` entries under ``root``, folder by folder in sorted order, like ``os.walk`` top-down
+    but with an explicit stack: a tree thousands of levels deep cannot exhaust Python's recursion
+    limit.  Links to folders are not followed (no loops, nothing outside the tree); unreadable
+    folders are skipped, as ``os.walk`` does."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            if _skipped(entry.name):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                linked_dir = not is_dir and entry.is_symlink() and entry.is_dir()
+            except OSError:
+                is_dir = linked_dir = False
+            if is_dir:
+                subfolders.append(Path(entry.path))
+            elif not linked_dir and entry.name.lower().endswith(".xlsx"):
+                yield Path(entry.path)
+        stack.extend(reversed(subfolders))
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,7 +151,7 @@ class UnitRecord:
     source: Path
     unit: str = ""
     year: int = 0
-    status: str = "failed"  # ok | errors | unusable | conflict | failed | pdf_failed
+    status: str = "failed"  # one of STATUS_LABEL
     errors: int = 0
     warnings: int = 0
     output: Path | None = None
@@ -128,6 +161,14 @@ class UnitRecord:
     staged: Path | None = None  # the document in the staging folder, before it is moved
     pdf: Path | None = None  # the PDF beside the document (--pdf)
     extra_outputs: list[str] = field(default_factory=list)  # lines for the screen (the PDF, its problem)
+    toc_pages: bool = False  # the 目录's page numbers were filled in from the PDF's pagination
+
+    @property
+    def toc_note(self) -> str:
+        """The summary's 目录页码 column: a .docx made without a PDF lists the 目录's entries only."""
+        if not self.output:
+            return ""
+        return "已填入（按 PDF 分页）" if self.toc_pages else "未填入（目录只列标题）"
 
     @property
     def label(self) -> str:
@@ -146,6 +187,7 @@ class BatchReport:
     jobs: int
     wall: float  # seconds, start of the pool to the last document moved
     summary: Path | None = None
+    summary_error: str = ""  # why 构建汇总.csv could not be written (the documents are there)
 
     @property
     def failed(self) -> list[UnitRecord]:
@@ -163,13 +205,32 @@ class BatchReport:
 
 
 def summary_csv(records: Iterable[UnitRecord]) -> bytes:
-    """The summary table, UTF-8 with BOM so that Excel opens it with the Chinese intact."""
+    """The summary table, UTF-8 with BOM so that Excel opens it with the Chinese intact.
+
+    It is meant to be opened in Excel, and unit names and file names are anybody's text: every
+    field is quoted and escaped against formula injection (``spreadsheet_text``); a file name that
+    is not valid UTF-8 is written with its odd bytes as ``\\xNN``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(SUMMARY_COLUMNS)
     for r in records:
-        writer.writerow([r.unit, str(r.source), r.label, r.errors, r.warnings, r.note])
+        writer.writerow([spreadsheet_text(v) for v in (r.unit, display(r.source), r.label, r.errors, r.warnings,
+                                                        display(r.note), r.toc_note)])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# OWASP "CSV Injection": a cell starting with one of these is a formula to Excel, LibreOffice or
+# Sheets; also after leading blanks (some import paths trim them), and the full-width forms that an
+# East Asian Excel may normalise.
+_FORMULA_START = tuple("=+-@\t\r\n\0＝＋－＠")
+
+
+def spreadsheet_text(value) -> str:
+    """``value`` as text a spreadsheet shows and never evaluates: a leading ``'`` where needed."""
+    text = str(value)
+    if isinstance(value, str) and text.lstrip(" \u3000").startswith(_FORMULA_START):
+        return "'" + text
+    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -198,6 +259,10 @@ def _init_worker(settings: _Settings, in_pool: bool = True) -> None:
     if in_pool:
         # Ctrl-C goes to the whole process group; the parent alone decides what to do with it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for name in _END_SIGNALS:  # the parent's handlers (inherited through fork) are not ours
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        _die_with_parent()
     _Worker.settings, _Worker.renderer, _Worker.error = settings, None, ""
     try:
         from .render import Renderer
@@ -205,6 +270,32 @@ def _init_worker(settings: _Settings, in_pool: bool = True) -> None:
         _Worker.renderer = Renderer()
     except Exception as exc:  # a broken template fails every unit with the same message
         _Worker.error = f"Word 模板无法使用，未生成文档：{exc}"
+
+
+def _die_with_parent() -> None:
+    """A worker never outlives gen, however gen ends (kill -9 included): on Linux the kernel kills
+    it when the parent dies (PR_SET_PDEATHSIG); everywhere a watchdog thread watches the parent's
+    sentinel (a pipe on POSIX, the process handle on Windows) and the parent PID, and ends the worker."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # the watchdog below still works
+    threading.Thread(target=_watch_parent, args=(parent.pid, parent.sentinel), daemon=True,
+                     name="gen-parent-watchdog").start()
+
+
+def _watch_parent(parent_pid: int, sentinel) -> None:
+    while not multiprocessing.connection.wait([sentinel], timeout=0.5):
+        if os.name != "nt" and os.getppid() != parent_pid:  # re-parented: the parent is gone
+            break
+    os._exit(1)
 
 
 def _build_one(index: int, source: Path) -> UnitRecord:
@@ -223,15 +314,8 @@ def _build_one(index: int, source: Path) -> UnitRecord:
     except TemplateError as exc:
         record.message = f"Word 模板渲染失败，未生成文档：{exc}"
         return record
-    except OutputLocked as exc:
-        record.message = str(exc)
-        return record
-    except OSError as exc:
-        record.message = f"无法写入输出文件（{exc.strerror or exc}），未生成文档。请检查输出文件夹的权限和磁盘空间。"
-        return record
     except Exception as exc:  # a bug: reported on this unit's row, the batch goes on
-        record.message = (f"程序出错，未生成文档（{type(exc).__name__}：{exc}）。"
-                          "请把这个工作簿和这条信息发给技术支持。")
+        record.message = (f"程序出错，未生成文档（{type(exc).__name__}：{exc}）。{BUG_HINT}")
         if s.debug:
             record.message += "\n" + traceback.format_exc()
         return record
@@ -301,8 +385,16 @@ def _pool_round(tasks: list[tuple[int, Path]], jobs: int, settings: _Settings
                     record = UnitRecord(index, source, message=f"程序出错，未生成文档（{type(exc).__name__}：{exc}）。")
                 finished.add(index)
                 yield record
-    except BaseException:  # Ctrl-C: let running units finish (workers ignore SIGINT), start no more
+    except KeyboardInterrupt:  # Ctrl-C: let running units finish (workers ignore SIGINT), start no more
         executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    except BaseException:  # SIGTERM/SIGHUP (Terminated) or a bug: the workers end now, with us
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        for process in processes:
+            process.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(5)
         raise
     executor.shutdown(wait=True)
     if broken:
@@ -362,11 +454,11 @@ def _resolve(records: list[UnitRecord], out_dir: Path) -> None:
         try:
             os.replace(r.staged, target)
         except PermissionError:
-            r.status = "failed"
-            r.message = f"{target}：文件被其他程序占用（可能正在 Word/WPS 中打开），请关闭后重试。"
+            r.status = "unwritable"
+            r.message = f"{display(target)}：文件被其他程序占用（可能正在 Word/WPS 中打开），请关闭后重试。"
         except OSError as exc:
-            r.status = "failed"
-            r.message = f"无法写入 {target}（{exc.strerror or exc}）。"
+            r.status = "unwritable"
+            r.message = describe_os_error(exc, target)
         else:
             r.output = target
 
@@ -398,7 +490,7 @@ def _convert_pdfs(records: list[UnitRecord], jobs: int, progress) -> None:
                 r.extra_outputs += [f"! LibreOffice 提示：{w}" for w in result.warnings]
                 if result.toc:  # the 目录's page numbers, now known, into the .docx too
                     try:
-                        write_toc_pages(r.output, result.toc)
+                        r.toc_pages = write_toc_pages(r.output, result.toc)
                     except OSError as exc:
                         r.extra_outputs.append(f"! 未能把目录页码写入 Word 文档（{exc.strerror or exc}）")
             else:
@@ -428,27 +520,136 @@ def run_batch(sources: list[Path], out_dir: str | os.PathLike[str], *, jobs: int
         if find_soffice() is None:
             raise LibreOfficeMissing()
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(jobs or default_jobs(), len(sources) or 1))
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_dir))
-    settings = _Settings(staging, catalog, reason_threshold, details, timings, debug)
     tasks = list(enumerate(sources))
     records: list[UnitRecord | None] = [None] * len(tasks)
     start = time.perf_counter()
-    try:
-        results = _run_here(tasks, settings) if jobs == 1 else _run_pool(tasks, jobs, settings)
-        for record in results:
-            records[record.index] = record
-            if progress:
-                progress(record)
-        done = [r if r is not None else _crashed(i, s) for (i, s), r in zip(tasks, records)]
-        _resolve(done, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    if pdf:
-        _convert_pdfs(done, jobs, progress)
+    with _ending_signals_raise():  # SIGTERM/SIGHUP: staging removed, workers and LibreOffice ended
+        with _Staging(out_dir) as staging:
+            settings = _Settings(staging, catalog, reason_threshold, details, timings, debug)
+            results = _run_here(tasks, settings) if jobs == 1 else _run_pool(tasks, jobs, settings)
+            for record in results:
+                records[record.index] = record
+                if progress:
+                    progress(record)
+            done = [r if r is not None else _crashed(i, s) for (i, s), r in zip(tasks, records)]
+            _resolve(done, out_dir)
+        if pdf:
+            _convert_pdfs(done, jobs, progress)
     report = BatchReport(done, jobs, time.perf_counter() - start)
     if summary:
-        report.summary = out_dir / SUMMARY_NAME
-        write_atomic(report.summary, summary_csv(done))
+        try:
+            write_atomic(out_dir / SUMMARY_NAME, summary_csv(done))
+            report.summary = out_dir / SUMMARY_NAME
+        except OutputError as exc:  # the documents are written: the caller still reports every row
+            report.summary_error = str(exc)
     return report
+
+
+# --------------------------------------------------------------------------------------------
+# Staying inside our own process tree and folder
+
+
+_END_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+class Terminated(Exception):
+    """gen was asked to end (SIGTERM, SIGHUP): raised in the main thread so that cleanup runs."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _ending_signals_raise():
+    """While a batch runs, SIGTERM/SIGHUP raise ``Terminated`` (workers end, staging is removed)
+    instead of killing gen on the spot.  Only the main thread can install handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    def ended(signum, _frame):
+        raise Terminated(signum)
+    previous = {}
+    for name in _END_SIGNALS:
+        if hasattr(signal, name):
+            previous[name] = signal.signal(getattr(signal, name), ended)
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+class _Staging:
+    """The staging folder ``.~gen-…`` inside the output folder, locked while this run owns it.
+
+    A run killed outright (kill -9, power cut) leaves its folder behind; the next run in the same
+    output folder removes every staging folder whose lock nobody holds any more (the kernel drops
+    a dead process's locks), and never one of a build that is still running.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.path: Path | None = None
+        self.lock: int | None = None
+
+    def __enter__(self) -> Path:
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            _remove_stale_staging(self.out_dir)
+            self.path = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.out_dir))
+            self.lock = _try_lock(self.path / _STAGING_LOCK, create=True)
+        except OSError as exc:
+            self.__exit__()
+            raise OutputError(describe_os_error(exc, self.out_dir)) from None
+        return self.path
+
+    def __exit__(self, *_exc) -> None:
+        if self.lock is not None:
+            os.close(self.lock)  # before removing: Windows cannot delete a locked file
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _try_lock(path: Path, create: bool = False) -> int | None:
+    """An open descriptor holding an exclusive lock on ``path``, or None if another process holds it."""
+    fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o666)
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        if create:
+            raise
+        return None
+    return fd
+
+
+def _remove_stale_staging(out_dir: Path, grace: float = 60.0) -> None:
+    """Remove staging folders left by runs that were killed (see ``_Staging``).  A folder without a
+    lock file is stale once older than ``grace`` seconds (it may be a run between creating its
+    folder and locking it).  Links are never followed; nothing outside ``out_dir`` is touched."""
+    with os.scandir(out_dir) as it:
+        candidates = [e for e in it if e.name.startswith(_STAGING_PREFIX) and e.is_dir(follow_symlinks=False)]
+    for entry in candidates:
+        folder = Path(entry.path)
+        try:
+            fd = _try_lock(folder / _STAGING_LOCK)
+        except FileNotFoundError:
+            fd = None
+            if time.time() - entry.stat(follow_symlinks=False).st_mtime < grace:
+                continue
+        except OSError:
+            continue
+        else:
+            if fd is None:  # a running build holds it
+                continue
+            os.close(fd)
+        shutil.rmtree(folder, ignore_errors=True)

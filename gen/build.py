@@ -1,10 +1,7 @@
 """One unit, start to finish: read -> check -> compute -> render -> write (atomically)."""
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,15 +12,13 @@ from .reader import read_budget
 from .compute import compute
 from .docxengine import TemplateError
 from .findings import Findings, UnusableFile
+from .output import OutputError, safe_name, write_file
 from .render import Renderer
+from .verify import verify_docx
 
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-class OutputLocked(Exception):
-    """The output file is open in another program (Word/WPS keep it locked on Windows)."""
+# A workbook in 元: each printed figure is rounded from its exact value, so a printed total may differ
+# from the sum of its printed parts by up to half a cent per part.
+YUAN_RESIDUAL = Decimal("0.005")
 
 
 @dataclass
@@ -31,54 +26,30 @@ class UnitResult:
     source: Path
     unit: str = ""
     year: int = 0
-    status: str = "ok"  # ok | errors | unusable | failed
+    status: str = "ok"  # ok | errors | unusable | failed | unwritable
     findings: Findings = field(default_factory=Findings)
     output: Path | None = None
     message: str = ""
 
 
 def output_name(unit: str, year: int) -> str:
-    """``<单位名称><年度>年单位预算公开.docx``; characters Windows forbids in file names are replaced.
-
-    Control and format characters (line breaks, bidirectional overrides that could disguise the
-    extension) become "_" too, and the name is cut to 60 characters / 150 bytes: file systems allow
-    255 bytes per name and Windows 260 characters per path.
-    """
-    safe = "".join("_" if ch in '\\/:*?"<>|' or (unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch != "\u200d")
-                   else ch for ch in unit)
-    safe = safe[:60]
-    while len(safe.encode("utf-8")) > 150:
-        safe = safe[:-1]
-    safe = safe.strip(" ._") or "未命名单位"
-    return f"{safe}{year}年单位预算公开.docx"
-
-
-_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+    """``<单位名称><年度>年单位预算公开.docx``, made safe by the rule every file gen writes follows."""
+    return safe_name(unit, f"{year}年单位预算公开.docx")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a crash or Ctrl-C never leaves half a document."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a published file is readable like any other
-        try:
-            os.replace(tmp, path)
-        except PermissionError as exc:
-            raise OutputLocked(f"{path}：文件被其他程序占用（可能正在 Word/WPS 中打开），请关闭后重试。") from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """A document into gen's output folder: gen's own output there is replaced (``gen.output``)."""
+    write_file(path, data, overwrite=True)
 
 
 def build_unit(source: Path, out_dir: Path, renderer: Renderer, catalog: Catalog | None = None,
                reason_threshold=None, timings: dict[str, float] | None = None) -> UnitResult:
     """Build one workbook; every failure comes back as a result, never as an exception.
 
-    ``timings``, if given, receives the seconds spent in each stage (read, check, compute, render,
-    write) — ``python -m gen.bench`` reports them.
+    After rendering, the document is read back and checked against itself (``gen.verify``): a
+    figure that disagrees anywhere fails the unit and nothing is written.  ``timings``, if given,
+    receives the seconds spent in each stage (read, check, compute, render, verify, write) —
+    ``python -m gen.bench`` reports them.
     """
     clock = _Stopwatch(timings)
     result = UnitResult(Path(source))
@@ -105,16 +76,20 @@ def build_unit(source: Path, out_dir: Path, renderer: Renderer, catalog: Catalog
         result.status, result.message = "failed", f"Word 模板渲染失败，未生成文档：{exc}"
         return result
     clock.lap("render")
+    problems = verify_docx(data, residual=YUAN_RESIDUAL if budget.unit.in_yuan else Decimal(0))
+    clock.lap("verify")
+    if problems:  # the document disagrees with itself: a bug of gen, and nothing is written
+        result.status = "failed"
+        shown = "；".join(f"{'、'.join(p.places)}：{p.message}" for p in problems[:3])
+        more = f"等 {len(problems)} 处" if len(problems) > 3 else ""
+        result.message = (f"文档自检（表文一致性）发现不一致，未生成文档：{shown}{more}。这是 gen 的缺陷，不是工作簿的问题，"
+                          "请把工作簿发给技术支持。")
+        return result
     target = Path(out_dir) / output_name(budget.unit.name, budget.unit.year)
     try:
         write_atomic(target, data)
-    except OutputLocked as exc:
-        result.status, result.message = "failed", str(exc)
-        return result
-    except OSError as exc:  # read-only folder, disk full, a folder where the file should go
-        result.status = "failed"
-        result.message = (f"无法写入输出文件 {target}（{exc.strerror or exc}），未生成文档。"
-                          "请检查输出文件夹的权限和磁盘空间。")
+    except OutputError as exc:  # open in Word, read-only folder, disk full, a folder where the file should go
+        result.status, result.message = "unwritable", f"{exc} 未生成文档。"
         return result
     clock.lap("write")
     result.output = target

@@ -12,7 +12,9 @@ other broken checks named in the message (``_merge``).  A sheet left empty while
 has money elsewhere gives one R10 error, and the identities that only fail because of it are skipped.
 Given ``read_findings``, a cell the reader rejected is not judged again (its error stands alone).
 
-Identities hold within 0.01 万元.  Those the tables satisfy by construction in ``compute`` (I1, I6–I8,
+Identities hold to the cent.  With amounts typed in 万元 a gap of exactly 0.01 against a 批复 is a
+提示 (a 尾差 to adjust; the document prints the details' figures); two printed figures that should be
+one (I5b, I16b, I22b) must agree exactly.  Those the tables satisfy by construction in ``compute`` (I1, I6–I8,
 I11–I14, I21, I27–I29: 表2 subtotals, 表4/表5 from 表2, shares, change arithmetic) are not checked here;
 what they are computed from is.  The control totals of 收支总额 are the anchor: every detail sheet is
 reconciled against them, so a mistyped figure shows up as a difference from the 批复.
@@ -27,14 +29,18 @@ I3    收支总计与收入来源          E    收支总计 = Σ income-source 
 I10a  收支总计与基本项目          E    收支总计 = 基本支出 + 项目支出 (表3 合计; so 基本支出 = 表3)
 I10b  项目支出与项目表            E    项目支出批复数 = Σ all projects (表3 项目支出)
 I5    单位资金其中项              E    单位资金 = Σ its five 其中 rows
+I5b   单位资金与其中项            E    收入明细 单位资金 column = Σ the five 其中 rows, to the cent (表1)
 I9    收入来源与收入明细          E    each source 批复数 = its 收入明细 column(s) (表2 → 表1)
 I15   一般公共预算基本与项目      E    一般公共预算 + 上级转移支付 = 一般公共预算基本支出 + 项目支出
 I16   基本支出与表6               E    一般公共预算基本支出 = 基本支出表合计 (表6; = 表5 基本 via I9, I15, I20)
+I16b  基本支出两种分类          E    表5 基本支出 (income − projects) = 表6 合计, to the cent
 I20   项目支出与表7               E    一般公共预算项目支出 = Σ 一般公共预算 projects (表7 = 表5 项目)
 I22   上年结转与表11              E    上年结转结余 = Σ 上年结转 sheet (表11)
+I22b  结转结余与表11             E    收入明细 结转 / 结余 columns = 表11 财政拨款 / 非财政拨款
 I23   “三公”经费合计              E    “三公”经费批复数 = Σ 三公经费 sheet (表10)
 I23P  上年“三公”经费合计          E    上年 “三公”经费 = Σ 三公经费 上年预算数
 I24   “三公”与表6科目             E    三公 item (一般公共预算) ≥ 表6 30212 / 30217 / 30231 / 30913+31013
+I24b  “三公”不超过财政拨款      E    表10 column of each budget ≤ its 收入明细 money (本级+上级+结转)
 I25   机关运行经费与公用经费      E/W  机关运行经费 = 表6 公用经费 (行政/参公: E; 事业单位: W)
 I26   政府采购合计                E    政府采购 = 货物 + 工程 + 服务
 I26a  中小企业预留                E    面向中小企业 ≤ 政府采购; 小微 ≤ 中小企业
@@ -61,7 +67,8 @@ R11   项目科目                    E    a project's 项 has no 收入明细 r
 R12   项目金额                    E    a project with no money in any economic class (表7)
 R13   绩效项目名称                E    项目绩效 names a project not in 项目
 R14   经费分类                    W    301/303 money as 公用经费, 302 money as 人员经费
-R15   支出用途                    E    a 功能类 with 财政拨款 money has no 主要用途 (第三部分 四)
+R15   支出用途                    E/W  a 功能类 with 一般公共预算 money has no 主要用途 (E); with
+                                       政府性基金/国有资本经营 money, none for that kind (W)
 ====  ==========================  ===  ==========================================================
 """
 from __future__ import annotations
@@ -74,7 +81,7 @@ from decimal import Decimal
 
 from . import schema
 from .catalog import Catalog, bundled
-from .compute import INCOME_SOURCES
+from .compute import FAMILIES, INCOME_SOURCES, Ledger, fiscal_by_class, use_text
 from .findings import ERROR, WARNING, Findings
 from .model import ZERO, Budget, Cells
 from .reader import read_budget
@@ -82,6 +89,8 @@ from .schema import EconClass, Fund
 from .schema import HEADER_ROW
 
 TOLERANCE = Decimal("0.01")
+TAIL_ADJUSTMENT = ("。相差仅 0.01 万元，多为各行分别四舍五入造成的尾差：文档中的数字都按明细计算。请按批复文件调整明细中的"
+                   "一个单元格（尾差调整），使两者完全一致；或在“单位信息”中把金额单位改为“元”，按元填写精确金额。")
 
 
 @dataclass(frozen=True)
@@ -99,14 +108,18 @@ RULES = {r.id: r for r in (
     Rule("I10a", "收支总计与基本项目"),
     Rule("I10b", "项目支出与项目表"),
     Rule("I5", "单位资金其中项"),
+    Rule("I5b", "单位资金与其中项"),
     Rule("I9", "收入来源与收入明细"),
     Rule("I15", "一般公共预算基本与项目"),
     Rule("I16", "基本支出与表6"),
+    Rule("I16b", "基本支出两种分类"),
     Rule("I20", "项目支出与表7"),
+    Rule("I22b", "结转结余与表11"),
     Rule("I22", "上年结转与表11"),
     Rule("I23", "“三公”经费合计"),
     Rule("I23P", "上年“三公”经费合计"),
     Rule("I24", "“三公”与表6科目"),
+    Rule("I24b", "“三公”不超过财政拨款"),
     Rule("I25", "机关运行经费与公用经费"),
     Rule("I26", "政府采购合计"),
     Rule("I26a", "中小企业预留"),
@@ -138,8 +151,10 @@ UNIT_PARTS = ("unit_business", "unit_superior", "unit_affiliate", "unit_operatin
 
 
 def m(value) -> str:
-    """An amount as the clerk sees it: 3,547.87."""
-    return f"{Decimal(value):,.2f}"
+    """An amount as the clerk sees it: 3,547.87 (万元); one typed in 元 keeps its 分: 0.123456."""
+    value = Decimal(value)
+    places = max(2, -value.normalize().as_tuple().exponent) if value else 2
+    return f"{value:,.{places}f}"
 
 
 def _fund_key(fund: Fund) -> str:
@@ -171,6 +186,9 @@ class _Ctx:
 
     def __init__(self, budget: Budget, catalog: Catalog, threshold: Decimal, unreadable: set[str]):
         self.b, self.catalog, self.threshold = budget, catalog, threshold
+        # A workbook in 元 is exact to the 分: no gap is a rounding gap.  In 万元 a gap of 0.01 may be
+        # one (尾差): a 提示 that says which figure to adjust, never silence.
+        self.tolerance = ZERO if budget.unit.in_yuan else TOLERANCE
         self.unreadable = unreadable  # cells the reader rejected: their value is unknown, not zero
         self.issues: list[Issue] = []
         self.blank: set[str] = set()  # sheets reported by R10: rules that need them are skipped
@@ -213,12 +231,17 @@ class _Ctx:
 
     def compare(self, rule: str, stated: Decimal, found: Decimal, cells, message: str, kind: str = "detail",
                 severity: str = ERROR) -> bool:
-        """An issue when ``stated`` and ``found`` differ by more than 0.01 万元. ``message`` is formatted
-        with a (stated), b (found), d (difference)."""
+        """An issue when ``stated`` and ``found`` differ. ``message`` is formatted with a (stated),
+        b (found), d (difference).  A gap within the rounding tolerance (0.01 万元, only for amounts
+        typed in 万元) is a 提示 asking for a 尾差调整; a larger one has ``severity``."""
         diff = found - stated
-        if abs(diff) <= TOLERANCE:
+        if not diff:
             return True
-        self.add(severity, rule, message.format(a=m(stated), b=m(found), d=m(abs(diff))), cells, abs(diff), kind)
+        text = message.format(a=m(stated), b=m(found), d=m(abs(diff)))
+        if abs(diff) <= self.tolerance:
+            self.add(WARNING, rule, text.rstrip("。") + TAIL_ADJUSTMENT, cells, abs(diff), kind)
+            return True
+        self.add(severity, rule, text, cells, abs(diff), kind)
         return False
 
     def addends(self, records) -> list[str]:
@@ -379,6 +402,43 @@ def check_i16(ctx: _Ctx) -> None:
                 "相差 {d} 万元，请核对这些单元格。")
 
 
+def _beyond(ctx: _Ctx, pairs) -> bool:
+    """Whether a detail differs from its 批复 by more than a 尾差: then I9/I16/I20/I22 name the
+    mistyped cell, and the figure-has-one-value checks below would only repeat it."""
+    return any(abs(a - b) > ctx.tolerance for a, b in pairs)
+
+
+def check_i16b(ctx: _Ctx) -> None:
+    """表5 基本支出 (by function: 一般公共预算 income − its projects) = 表6 合计 (by economic class), to
+    the cent: both are printed, and one figure has one value in a document.  I9, I15, I16 and I20
+    each allow a 0.01 尾差 against the 批复; their gaps must not add up to two different figures."""
+    if ctx.blank & {"income", "basic", "projects"} or not ctx.b.basic:
+        return
+    income = sum((line.amounts.get(f, ZERO) for line in ctx.b.income for f in GPB_FUNDS), ZERO)
+    projects = [p for p in ctx.b.projects if p.fund in GPB_FUNDS]
+    by_function = income - sum((p.total() for p in projects), ZERO)
+    by_economy = sum((i.total() for i in ctx.b.basic), ZERO)
+    approved = ctx.cur("gpb_basic")
+    if by_function == by_economy or _beyond(ctx, (
+            (income, ctx.cur("gpb") + ctx.cur("gpb_transfer")), (by_economy, approved),
+            (ctx.cur("gpb") + ctx.cur("gpb_transfer"), approved + ctx.cur("gpb_project")),
+            (by_function - income, -ctx.cur("gpb_project")))):
+        return
+    if by_economy == approved:
+        fix = f"表6 与批复数 {m(approved)} 万元一致，请调整“收入明细”的一般公共预算金额或一般公共预算项目的金额。"
+    elif by_function == approved:
+        fix = f"表5 与批复数 {m(approved)} 万元一致，请调整“基本支出”表中的一个单元格（尾差调整）。"
+    else:
+        fix = f"两者都与批复数 {m(approved)} 万元不同，请按批复调整。"
+    income_cells = [c for line in ctx.b.income for f in GPB_FUNDS
+                    if line.amounts.get(f) and (c := line.cells.get(_fund_key(f)))]
+    ctx.error("I16b", f"一般公共预算基本支出按功能分类（表5：收入明细一般公共预算 {m(income)} 万元 − 一般公共预算项目）为 "
+                      f"{m(by_function)} 万元，按经济分类（表6：“基本支出”表合计）为 {m(by_economy)} 万元，相差 "
+                      f"{m(abs(by_function - by_economy))} 万元：同一个数字会在文档中出现两个值。{fix}",
+              ctx.cell("gpb_basic") + _basic_cells(ctx, ctx.b.basic) + income_cells,
+              amount=abs(by_function - by_economy), kind="detail")
+
+
 def check_i20(ctx: _Ctx) -> None:
     """一般公共预算项目支出 = Σ projects funded by 一般公共预算 or its transfers (表7 合计 = 表5 项目)."""
     if ctx.blank & {"totals", "projects"}:
@@ -386,7 +446,7 @@ def check_i20(ctx: _Ctx) -> None:
     projects = [p for p in ctx.b.projects if p.fund in GPB_FUNDS]
     found = sum((p.total() for p in projects), ZERO)
     unfunded = sum((p.total() for p in ctx.b.projects if p.fund is None), ZERO)
-    if unfunded and abs(found + unfunded - ctx.cur("gpb_project")) <= TOLERANCE:
+    if unfunded and abs(found + unfunded - ctx.cur("gpb_project")) <= ctx.tolerance:
         return  # the projects without a fund explain it: R07 asks for their fund
     ctx.compare("I20", ctx.cur("gpb_project"), found, ctx.cell("gpb_project") + _project_cells(ctx, projects),
                 "资金来源为一般公共预算或上级一般公共预算转移支付的项目（表7）合计 {b} 万元，与“收支总额”的"
@@ -402,6 +462,44 @@ def check_i22(ctx: _Ctx) -> None:
     found = sum((v for _, pairs in records for v, _ in pairs), ZERO)
     ctx.compare("I22", ctx.cur("carryover"), found, ctx.cell("carryover") + ctx.addends(records),
                 "“上年结转”表（表11）合计 {b} 万元，与“收支总额”的上年结转结余 {a} 万元相差 {d} 万元，请核对。")
+
+
+def check_i5b(ctx: _Ctx) -> None:
+    """表1's 单位资金 (收入明细) = its five 其中 rows (收支总额), to the cent: 表1 prints both."""
+    if ctx.blank & {"totals", "income"}:
+        return
+    income = sum((line.amounts.get(Fund.UNIT, ZERO) for line in ctx.b.income), ZERO)
+    parts = [(ctx.cur(k), ctx.ref(k)) for k in UNIT_PARTS]
+    found = sum((v for v, _ in parts), ZERO)
+    if income == found or _beyond(ctx, ((income, ctx.cur("unit_funds")), (found, ctx.cur("unit_funds")))):
+        return
+    ctx.error("I5b", f"“收入明细”单位资金列合计 {m(income)} 万元（表1 的“单位资金”），与“收支总额”单位资金五个“其中”行之和 "
+                     f"{m(found)} 万元相差 {m(abs(income - found))} 万元：表1 的单位资金与它的“其中”会对不上，请调整其中一处"
+                     "（尾差调整）。", _cells(parts) + [line.cells.get(_fund_key(Fund.UNIT)) for line in ctx.b.income
+                                                   if line.amounts.get(Fund.UNIT)],
+              amount=abs(income - found), kind="detail")
+
+
+def check_i22b(ctx: _Ctx) -> None:
+    """表1 上年结转结余 (收入明细's 结转/结余 columns) = 表11 (the 上年结转 sheet), 财政拨款结转 and
+    非财政拨款结余 each, to the cent: both are printed (表1, 第三部分 二 and 十一)."""
+    if ctx.blank & {"income", "carryover"}:
+        return
+    parts = (("财政拨款结转", "财政拨款", (Fund.CARRY_GPB, Fund.CARRY_GF, Fund.CARRY_SOE), "fiscal_"),
+             ("非财政拨款结余", "非财政拨款", (Fund.BALANCE_SPECIAL, Fund.BALANCE_UNIT), "other_"))
+    for label, columns, funds, prefix in parts:
+        income = sum((line.amounts.get(f, ZERO) for line in ctx.b.income for f in funds), ZERO)
+        records = [(any(item.amounts.values()), [(v, item.cells.get(k)) for k, v in item.amounts.items()
+                                                 if k.startswith(prefix)]) for item in ctx.b.carryover]
+        spent = sum((v for _, pairs in records for v, _ in pairs), ZERO)
+        if income == spent or _beyond(ctx, ((income + spent, 2 * ctx.cur("carryover")),)):
+            continue
+        income_cells = [c for line in ctx.b.income for f in funds
+                        if line.amounts.get(f) and (c := line.cells.get(_fund_key(f)))]
+        ctx.error("I22b", f"“收入明细”的{label}收入合计 {m(income)} 万元（表1），与“上年结转”表{columns}各栏合计 "
+                          f"{m(spent)} 万元（表11）相差 {m(abs(income - spent))} 万元：同一个数字会在文档中出现两个值，"
+                          "请核对这两处。", income_cells + ctx.addends(records) or [_first_row(schema.CARRYOVER.name)],
+                  amount=abs(income - spent), kind="detail")
 
 
 def check_i23(ctx: _Ctx) -> None:
@@ -438,11 +536,31 @@ def check_i24(ctx: _Ctx) -> None:
         basic = [i for i in ctx.b.basic if i.code in codes]
         spent = sum((i.total() for i in basic), ZERO)
         excess = spent - item.gpb
-        if excess > TOLERANCE:
+        if excess > ctx.tolerance:
             names = "、".join(codes)
             ctx.error("I24", f"“基本支出”表 {names} 的金额 {m(spent)} 万元大于“三公经费”表{item.label}的一般公共预算"
                              f" {m(item.gpb)} 万元（“三公”经费包含基本支出中的这些科目，不能更少），请核对。",
                       [item.cells.get("gpb")] + _basic_cells(ctx, basic), amount=excess, kind="bound")
+
+
+SANGONG_FUNDS = (("gpb", "一般公共预算", (Fund.GPB, Fund.GPB_TRANSFER, Fund.CARRY_GPB)),
+                 ("gf", "政府性基金", (Fund.GF, Fund.GF_TRANSFER, Fund.CARRY_GF)),
+                 ("soe", "国有资本经营预算", (Fund.SOE, Fund.SOE_TRANSFER, Fund.CARRY_SOE)))
+
+
+def check_i24b(ctx: _Ctx) -> None:
+    """财政拨款“三公”经费 of each budget ≤ that budget's money (本级, 上级 and 结转): 表10 spends 财政拨款."""
+    if ctx.blank & {"income", "sangong"}:
+        return
+    for column, label, funds in SANGONG_FUNDS:
+        spent = sum((getattr(i, column) for i in ctx.b.sangong), ZERO)
+        money_ = sum((ctx.income[c][f] for c in ctx.income for f in funds), ZERO)
+        if spent > money_:
+            ctx.error("I24b", f"“三公经费”表{label}列合计 {m(spent)} 万元，超过“收入明细”中{label}的收入（含上级转移支付和"
+                              f"结转） {m(money_)} 万元：财政拨款“三公”经费只能由财政拨款安排，请核对。",
+                      [i.cells.get(column) for i in ctx.b.sangong if getattr(i, column)]
+                      + [line.cells.get(_fund_key(f)) for line in ctx.b.income for f in funds if line.amounts.get(f)],
+                      amount=spent - money_, kind="bound")
 
 
 def check_i25(ctx: _Ctx) -> None:
@@ -537,7 +655,7 @@ def check_i34(ctx: _Ctx) -> None:
         if not income:
             continue  # R11
         spent = sum((p.total() for p in projects), ZERO)
-        if spent - income > TOLERANCE:
+        if spent - income > 0:
             names = "、".join(f"“{p.name}”" for p in projects)
             ctx.error("I34", f"功能科目 {code} 的“{fund.value}”项目（{names}）合计 {m(spent)} 万元，超过“收入明细”这一项"
                              f"的“{fund.value}”收入 {m(income)} 万元（相差 {m(spent - income)} 万元），基本支出不能为负，"
@@ -571,7 +689,7 @@ def check_i26a(ctx: _Ctx) -> None:
     for small, big, text in (("procurement_sme", "procurement", "面向中小企业预留 {s} 万元超过政府采购预算 {b} 万元"),
                              ("procurement_micro", "procurement_sme", "小微企业预留 {s} 万元超过面向中小企业预留 {b} 万元")):
         (s, s_cell), (b, b_cell) = _other(ctx, small), _other(ctx, big)
-        if s - b > TOLERANCE:
+        if s - b > 0:
             ctx.error("I26a", "“其他事项”" + text.format(s=m(s), b=m(b)) + "（是它的一部分），请核对。",
                       [s_cell, b_cell], amount=s - b, kind="bound")
 
@@ -638,7 +756,7 @@ def check_r04(ctx: _Ctx) -> None:
         if item.code and (len(item.code) != 5 or item.code[:3] not in ECON_CLASSES):
             ctx.error("R04", f"“基本支出”的经济科目编码 {item.code} 应为 5 位款级编码，前 3 位为 "
                              f"{'/'.join(ECON_CLASSES)} 之一（如 30101），请核对。", item.cells("code"))
-    for code, cells in b.uses_cells.items():
+    for (code, _), cells in b.uses_cells.items():
         if code and len(code) != 3:
             ctx.error("R04", f"“支出用途”的功能类编码 {code} 应为 3 位（如 208），请核对。", cells("code"))
 
@@ -737,9 +855,9 @@ def check_r07(ctx: _Ctx) -> None:
         need(schema.BASIC, "经济科目名称", item.name, item.cells.get("name"), f" {item.code}")
     for item in b.carryover:
         need(schema.CARRYOVER, "项目名称", item.name, item.cells.get("name"), f"第 {_row(item.cells)} 行")
-    for code, c in b.uses_cells.items():
+    for (code, family), c in b.uses_cells.items():
         need(schema.USES, "功能类编码", code, c.get("code"), f"第 {_row(c)} 行")
-        need(schema.USES, "主要用途", b.uses.get(code), c.get("text"), f" {code}")
+        need(schema.USES, "主要用途", b.uses.get((code, family)), c.get("text"), f" {code}")
     for sheet, indicators in ((schema.OVERALL_PERF, b.overall_perf), (schema.PROJECT_PERF, b.project_perf)):
         for ind in indicators:
             for column in sheet.columns:
@@ -824,18 +942,27 @@ def check_r14(ctx: _Ctx) -> None:
 
 
 def check_r15(ctx: _Ctx) -> None:
-    """Every 功能类 with 财政拨款 money has its 主要用途 (第三部分 四)."""
+    """Each 功能类 with 财政拨款 money has its 主要用途 for that kind of 财政拨款 (第三部分 四 says
+    "主要用于…" only with the use written for it, ``compute.use_text``): an error for 一般公共预算, a
+    提示 for the other two, whose sentence then names the amount without a use."""
     if "income" in ctx.blank:
         return
-    classes: dict[str, list[str]] = defaultdict(list)
-    for line in ctx.b.income:
-        if any(amount for fund, amount in line.amounts.items() if fund.is_fiscal):
-            classes[line.code[:3]].append(line.cells.get("code"))
-    for lei, cells in classes.items():
-        if len(lei) == 3 and not ctx.b.uses.get(lei):
-            where = ctx.b.uses_cells.get(lei, Cells())("text") or [_first_row(schema.USES.name)]
-            ctx.error("R15", f"功能类 {lei} 有财政拨款收入，但“支出用途”中没有写它的主要用途（说明第三部分 四要用），"
-                             "请补上一行。", where + cells)
+    ledger = Ledger(ctx.b)
+    by_family = {family: fiscal_by_class(ledger, funds) for family, funds in FAMILIES}
+    for family, classes in by_family.items():
+        for lei in classes:
+            present = {f for f, c in by_family.items() if lei in c}
+            if len(lei) != 3 or use_text(ctx.b, lei, family, present):
+                continue
+            cells = [line.cells.get("code") for line in ctx.b.income if line.code[:3] == lei]
+            where = ctx.b.uses_cells.get((lei, family), Cells())("text") or [_first_row(schema.USES.name)]
+            if family == FAMILIES[0][0]:
+                ctx.error("R15", f"功能类 {lei} 有一般公共预算收入，但“支出用途”中没有写它的主要用途（说明第三部分 四要用），"
+                                 "请补上一行。", where + cells)
+            else:
+                ctx.warning("R15", f"功能类 {lei} 有{family}收入，“支出用途”中没有资金性质为“{family}”的一行，"
+                                   f"说明第三部分 四的{family}支出将只写金额、不写用途。需要写用途的，请补上一行。",
+                            where + cells)
 
 
 # =============================================================================================
@@ -894,8 +1021,8 @@ def _text_cells(b: Budget):
         yield line.cells.get("reason"), line.reason
     for code, name in b.names.items():
         yield b.name_cells.get(code, {}).get("name"), name
-    for code, text in b.uses.items():
-        yield b.uses_cells.get(code, {}).get("text"), text
+    for key, text in b.uses.items():
+        yield b.uses_cells.get(key, {}).get("text"), text
     for p in b.projects:
         yield p.cells.get("name"), p.name
         for key, text in p.text.items():
@@ -931,7 +1058,7 @@ def check_r09(ctx: _Ctx) -> None:
 KIND_RANK = {"detail": 0, "control": 1, "bound": 2}
 
 
-def _merge(issues: list[Issue]) -> list[Issue]:
+def _merge(issues: list[Issue], tolerance: Decimal) -> list[Issue]:
     """Issues that fail by the same amount and share a cell are one mistake (a bound failing by no
     more than that amount joins them): report the most specific one, shared cells first."""
     numeric = [i for i in issues if i.severity == ERROR and i.amount is not None]
@@ -944,8 +1071,8 @@ def _merge(issues: list[Issue]) -> list[Issue]:
                 continue
             for cell in dict.fromkeys(issue.cells):
                 group = [i for i in numeric if id(i) not in replaced and cell in cellsets[id(i)] and (
-                    abs(i.amount - issue.amount) <= TOLERANCE if i.kind != "bound"
-                    else i.amount <= issue.amount + TOLERANCE)]
+                    abs(i.amount - issue.amount) <= tolerance if i.kind != "bound"
+                    else i.amount <= issue.amount + tolerance)]
                 if len(group) > len(best):
                     best = group
         if len(best) < 2:
@@ -977,8 +1104,9 @@ def _merge(issues: list[Issue]) -> list[Issue]:
 
 CHECKS = (
     check_blank_sheets,
-    check_i3, check_i10a, check_i10b, check_i5, check_i9, check_i15, check_i16, check_i20, check_i22,
-    check_i23, check_i23p, check_i24, check_i25, check_i30, check_i31,
+    check_i3, check_i10a, check_i10b, check_i5, check_i9, check_i15, check_i16, check_i16b, check_i20, check_i22,
+    check_i22b, check_i5b,
+    check_i23, check_i23p, check_i24, check_i24b, check_i25, check_i30, check_i31,
     check_r11, check_i34,
     check_i26, check_i26a, check_c01, check_c02, check_i35,
     check_r04, check_r05, check_r06, check_r07, check_r08, check_r12, check_r13, check_r14, check_r15,
@@ -999,7 +1127,7 @@ def check_budget(budget: Budget, catalog: Catalog | None = None, reason_threshol
     for check in CHECKS:
         check(ctx)
     findings = Findings()
-    for issue in _merge(ctx.issues):
+    for issue in _merge(ctx.issues, ctx.tolerance):
         (findings.error if issue.severity == ERROR else findings.warning)(issue.rule, issue.message, *issue.cells)
     return findings
 

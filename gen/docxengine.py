@@ -342,10 +342,14 @@ class WordTemplate:
     processes build their own) and call ``render`` for every unit.
     """
 
-    def __init__(self, path: str | os.PathLike[str], env: SandboxedEnvironment) -> None:
+    def __init__(self, path: str | os.PathLike[str], env: SandboxedEnvironment,
+                 finish: dict[str, Any] | None = None) -> None:
+        """``finish`` maps a part name to a function ``bytes -> bytes`` applied to that part after
+        every render (the disclosure fits its tables to the unit's figures there: gen/layout.py)."""
         self._check_environment(env)
         self.path = os.fspath(path)
         self._env = env
+        self._finish = dict(finish or {})
         try:
             with zipfile.ZipFile(self.path) as zf:
                 infos = zf.infolist()
@@ -695,6 +699,8 @@ class WordTemplate:
                               lines=part.lines, entries=part.entries) from exc
         data = text.encode("utf-8")
         try:
+            if name in self._finish:  # parses strictly itself: a malformed part fails here
+                data = self._finish[name](data)
             if pinned is not None and name == _CORE_PART:
                 return self._pin_core_dates(etree.fromstring(data, _strict_parser()), pinned)
             # Well-formedness is all we need of the big parts; expat checks it without building a

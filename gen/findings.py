@@ -8,6 +8,9 @@ WARNING = "warning"  # 提示: reported, does not block
 
 SEVERITY_LABEL = {ERROR: "错误", WARNING: "提示"}
 
+# The only words for a bug of gen; anything the user can fix is named instead (file, cell, path).
+BUG_HINT = "这是 gen 的问题：请用 gen --debug … 重新运行，把输出和工作簿发给技术支持。"
+
 
 @dataclass(frozen=True)
 class Finding:

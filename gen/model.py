@@ -76,6 +76,7 @@ class Unit:
     year: int = 0
     date: dt.date | None = None
     kind: str = ""
+    amount_unit: str = "万元"  # how the workbook's amounts were typed; the model holds 万元 either way
     subordinates: str = ""
     departments: list[str] = field(default_factory=list)
     establishment: int = 0
@@ -87,6 +88,11 @@ class Unit:
     phone: str = ""
     overall_goal: str = ""
     functions: list[str] = field(default_factory=list)
+
+    @property
+    def in_yuan(self) -> bool:
+        """Amounts typed in 元 are exact to the 分: the model's 万元 then carry up to six decimals."""
+        return self.amount_unit == "元"
 
     @property
     def is_administrative(self) -> bool:
@@ -173,7 +179,7 @@ class Budget:
     totals: dict[str, Compared]
     totals_cells: dict[str, Cells]
     income: list[IncomeLine]
-    uses: dict[str, str]
+    uses: dict[tuple[str, str], str]  # (功能类, 资金性质 or "") -> 主要用途; see compute.use_text
     projects: list[Project]
     basic: list[BasicItem]
     sangong: list[SanGongItem]
@@ -185,5 +191,5 @@ class Budget:
     unit_cells: Cells
     names: dict[str, str] = field(default_factory=dict)  # 类/款 names declared in 收入明细
     name_cells: dict[str, Cells] = field(default_factory=dict)  # where each declared name sits
-    uses_cells: dict[str, Cells] = field(default_factory=dict)  # 功能类 code -> its 支出用途 row
+    uses_cells: dict[tuple[str, str], Cells] = field(default_factory=dict)  # same keys -> its 支出用途 row
     function_cells: list[Cells] = field(default_factory=list)  # parallel to unit.functions

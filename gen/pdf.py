@@ -58,7 +58,7 @@ import zipfile
 from pathlib import Path
 
 __all__ = ["INSTALL_HINT", "LibreOfficeMissing", "PdfConverter", "PdfError", "PdfResult", "find_soffice",
-           "find_uno_python", "write_toc_pages"]
+           "find_uno_python", "font_notice", "font_substitutes", "write_toc_pages"]
 
 INSTALL_HINT = ("未找到 LibreOffice，无法生成 PDF。请安装：sudo apt-get install libreoffice-writer-nogui python3-uno "
                 "fonts-noto-cjk（Windows：安装 LibreOffice 并把 program 目录加入 PATH）")
@@ -86,6 +86,53 @@ FONT_FALLBACKS = {
     "黑体": ["SimHei"] + _SANS_CJK,
     "SimHei": ["黑体"] + _SANS_CJK,
 }
+
+# The official faces of the document (GB/T 9704) and the names under which the same face is installed.
+OFFICIAL_FACES = {
+    "仿宋_GB2312": ("仿宋_GB2312", "仿宋", "FangSong", "FangSong_GB2312"),
+    "方正小标宋简体": ("方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S"),
+    "黑体": ("黑体", "SimHei"),
+    "楷体_GB2312": ("楷体_GB2312", "楷体", "KaiTi", "KaiTi_GB2312"),
+}
+
+
+def installed_families() -> set:
+    """Font families fontconfig knows (``fc-list``); empty when fontconfig is not there (Windows)."""
+    try:
+        out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    return {name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}
+
+
+def font_substitutes(families=None) -> list:
+    """``[(official face, stand-in), …]`` for each official face the PDF will not have.
+
+    The .docx keeps declaring the official faces (the reader's Word/WPS uses them); only LibreOffice's
+    PDF is drawn with what this machine has, through the fontconfig mapping of FONT_FALLBACKS.
+    Empty when every face is installed, or when the machine has no fontconfig to ask.
+    """
+    families = installed_families() if families is None else set(families)
+    if not families:
+        return []
+    out = []
+    for face, names in OFFICIAL_FACES.items():
+        if not any(n in families for n in names):
+            stand_in = next((f for f in FONT_FALLBACKS[face] if f in families), "系统默认字体")
+            out.append((face, stand_in))
+    return out
+
+
+def font_notice(families=None):
+    """The one message a run with --pdf prints when official faces are missing (None when none is)."""
+    missing = font_substitutes(families)
+    if not missing:
+        return None
+    pairs = "；".join(f"{face} 用 {stand_in} 代替" for face, stand_in in missing)
+    return (f"提示：本机没有安装公文字体，PDF 中 {pairs}（Word 文档仍使用公文字体）。"
+            "要在 PDF 中使用正式字体：把字体文件（如 仿宋_GB2312.ttf、方正小标宋简体.ttf、黑体 simhei.ttf、楷体_GB2312.ttf，"
+            "随 Windows 或方正字库提供）复制到 ~/.local/share/fonts/ 或 /usr/share/fonts/，运行 fc-cache -f 后重新生成。")
+
 
 DEFAULT_TIMEOUT = 180.0  # seconds for one conversion (a 40-page unit takes 2–3 s)
 _START_TIMEOUT = 90.0    # LibreOffice's first start with a fresh profile
@@ -318,7 +365,8 @@ class _UnoWorker:
         env = dict(os.environ, **env_extra)
         env.pop("PYTHONHOME", None)
         boot = "import runpy, sys; runpy.run_path(sys.argv[1], run_name='__gen_pdf_worker__')"
-        self.client = subprocess.Popen([interpreter, "-c", boot, os.path.abspath(__file__), self.pipe, str(_START_TIMEOUT)],
+        self.client = subprocess.Popen([interpreter, "-c", boot, os.path.abspath(__file__), self.pipe, str(_START_TIMEOUT),
+                                        str(self.soffice.pid)],
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, cwd=self.dir,
                                        env=env, **_popen_group())
         self.replies: queue.Queue = queue.Queue()
@@ -384,6 +432,33 @@ class _UnoWorker:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def _end_with_parent(soffice_pid: int) -> None:
+    """No LibreOffice outlives gen: when this client ends (its stdin closes when gen exits, however it
+    exits) or notices gen gone (a watchdog on the parent PID, for a kill -9), it ends its soffice,
+    whose process group it leads."""
+    import atexit
+
+    parent = os.getppid()
+
+    def end() -> None:
+        try:
+            if os.name == "nt":
+                os.kill(soffice_pid, signal.SIGTERM)
+            else:
+                os.killpg(soffice_pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        end()
+        os._exit(1)
+
+    atexit.register(end)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _uno_worker_main(argv: list) -> None:  # runs in the UNO-capable Python, not in our package
     import uno
     import unohelper
@@ -391,7 +466,8 @@ def _uno_worker_main(argv: list) -> None:  # runs in the UNO-capable Python, not
     from com.sun.star.connection import NoConnectException
     from com.sun.star.task import XInteractionHandler
 
-    pipe, start_timeout = argv[0], float(argv[1])
+    pipe, start_timeout, soffice_pid = argv[0], float(argv[1]), int(argv[2])
+    _end_with_parent(soffice_pid)
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # only protocol lines go to the parent
 
@@ -836,13 +912,16 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def write_toc_pages(docx, toc) -> bool:
-    """Write the page numbers of an updated 目录 (``PdfResult.toc``) into the .docx's TOC entries.
+    """Put the page numbers of an updated 目录 (``PdfResult.toc``) into the .docx's TOC entries.
 
-    The template's 目录 is a TOC field whose cached entries carry no page numbers (Word refreshes the
-    field when the file is opened; LibreOffice and WPS show the cache).  After a PDF conversion the
-    numbers are known — LibreOffice's layout, which may differ from Word's by a line here and there —
-    and this puts them in, so the .docx shows them in every program.  Entries are matched by text, in
-    order; returns False (file untouched) when they do not match.  The file is replaced atomically.
+    The template's 目录 is a TOC field whose entries carry no page numbers: a .docx made without
+    LibreOffice lists the entries only, as the published disclosures do, rather than blanks or numbers
+    nobody computed, and it asks nothing on opening (no ``w:updateFields``).  After a PDF conversion the
+    numbers are LibreOffice's pagination of this very file, and this adds to each entry a tab (the dot
+    leader of the toc styles) and a PAGEREF field whose result is the number, so the .docx shows the
+    pages of its PDF in every program.  Entries are matched by text, in order; returns False (file
+    untouched) when they do not match.  Running it again replaces the numbers.  The file is replaced
+    atomically.
     """
     from lxml import etree
 
@@ -851,40 +930,43 @@ def write_toc_pages(docx, toc) -> bool:
         infos = zf.infolist()
         parts = {info.filename: zf.read(info) for info in infos}
     root = etree.fromstring(parts["word/document.xml"])
-    links = [h for h in root.iter(f"{_W}hyperlink") if (h.get(f"{_W}anchor") or "").startswith("_Toc")
-             and any("PAGEREF" in (t.text or "") for t in h.iter(f"{_W}instrText"))]
+    links = [h for h in root.iter(f"{_W}hyperlink") if (h.get(f"{_W}anchor") or "").startswith("_Toc")]
 
     def norm(text: str) -> str:
         return re.sub(r"\s+", "", text)
+
+    def run(child: str, text: str | None = None, **attrs):
+        r = etree.Element(f"{_W}r")
+        el = etree.SubElement(r, f"{_W}{child}", {f"{_W}{k}": v for k, v in attrs.items()})
+        if text is not None:
+            el.text = text
+            el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return r
 
     pages = iter([(norm(text), page) for text, page in toc])
     filled = 0
     for link in links:
         runs = list(link.iter(f"{_W}r"))
-        label = []
-        for run in runs:
-            if run.find(f"{_W}tab") is not None:
-                break
-            label.extend(t.text or "" for t in run.findall(f"{_W}t"))
-        text = norm("".join(label))
+        keep, inside = [], False  # the entry's own text: not a tab, not a field written before
+        for r in runs:
+            kind = r.find(f"{_W}fldChar")
+            if kind is not None:
+                inside = {"separate": True, "end": False}.get(kind.get(f"{_W}fldCharType"), inside)
+            elif not inside and r.find(f"{_W}tab") is None and r.find(f"{_W}instrText") is None:
+                keep.append(r)
+        text = norm("".join(t.text or "" for r in keep for t in r.findall(f"{_W}t")))
         for want, page in pages:
             if want == text:
                 break
         else:
             return False
-        separate = next((i for i, r in enumerate(runs)
-                         if any(c.get(f"{_W}fldCharType") == "separate" for c in r.iter(f"{_W}fldChar"))), None)
-        if separate is None or separate + 1 >= len(runs):
-            return False
-        result = runs[separate + 1]
-        if result.find(f"{_W}fldChar") is not None:  # an empty result: give it a run of its own
-            new_run = etree.Element(f"{_W}r")
-            result.addprevious(new_run)
-            result = new_run
-        for t in result.findall(f"{_W}t"):
-            result.remove(t)
-        t = etree.SubElement(result, f"{_W}t")
-        t.text = str(page)
+        for r in runs:
+            if r not in keep:
+                r.getparent().remove(r)
+        name = link.get(f"{_W}anchor")
+        for new in (run("tab"), run("fldChar", fldCharType="begin"), run("instrText", f" PAGEREF {name} \\h "),
+                    run("fldChar", fldCharType="separate"), run("t", str(page)), run("fldChar", fldCharType="end")):
+            link.append(new)
         filled += 1
     if not filled:
         return False

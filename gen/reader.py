@@ -19,7 +19,7 @@ from .model import (ZERO, BasicItem, Budget, CarryoverItem, Cells, Compared, Eco
 from .schema import EconClass, Fund, Kind
 from .workbook_file import open_rows
 from .values import (Parsed, clean_text, parse_area, parse_code, parse_count, parse_date, parse_decimal,
-                     parse_year)
+                     parse_yuan, parse_year)
 
 R_STRUCTURE = "R01 表格结构"
 R_VALUE = "R02 数值格式"
@@ -50,14 +50,20 @@ def col_letter(index: int) -> str:
 def normalise_label(text: object) -> str:
     """Header/label text compared without spaces, line breaks or width differences."""
     folded = unicodedata.normalize("NFKC", str(text or ""))
-    return re.sub(r"\s+", "", folded).replace("*", "")
+    folded = re.sub(r"\s+", "", folded).replace("*", "")
+    return _UNIT_SUFFIX.sub("", folded)
+
+
+# "本年批复数（万元）" and "本年批复数（元）" are one header: a workbook in 元 may say so in its headers.
+_UNIT_SUFFIX = re.compile(r"\((?:万元|元)\)$")
 
 
 class _Sheet:
     """One sheet's rows plus the findings collected while reading it."""
 
-    def __init__(self, name: str, rows: list[list], findings: Findings):
+    def __init__(self, name: str, rows: list[list], findings: Findings, parsers=None):
         self.name, self.rows, self.findings = name, rows, findings
+        self.parsers = parsers or _PARSERS
         self.hidden_rows = getattr(rows, "hidden_rows", frozenset())  # workbook_file.SheetRows
         self.hidden_cols = getattr(rows, "hidden_cols", frozenset())
         self.hidden_used: dict[int | str, str] = {}  # hidden row/column read with content -> first ref
@@ -78,7 +84,7 @@ class _Sheet:
         ref = self.ref(row, col)
         if row in self.hidden_rows or col in self.hidden_cols:
             self.hidden_used.setdefault(row if row in self.hidden_rows else col_letter(col), ref)
-        parsed: Parsed = _PARSERS[kind](raw)
+        parsed: Parsed = self.parsers[kind](raw)
         if parsed.error:
             self.findings.error(R_VALUE, f"“{label}”{parsed.error}。", ref)
             return None
@@ -153,6 +159,9 @@ def _read_keyed(sheet: _Sheet, spec: schema.KeyedSheet) -> tuple[dict, dict, dic
     current, prior, reason, cells = {}, {}, {}, Cells()
     for f in spec.fields:
         if f.key not in rows:
+            current[f.key], prior[f.key], reason[f.key] = _default(f.kind), _default(f.kind), ""
+            if f.added:
+                continue
             sheet.findings.error(R_STRUCTURE, f"缺少“{f.label}”一行，请恢复模板中的这一行。", f"{sheet.name}!A1")
             current[f.key], prior[f.key], reason[f.key] = _default(f.kind), _default(f.kind), ""
             continue
@@ -185,6 +194,7 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
     book = open_rows(path, wanted=lambda name: normalise_label(name) in contract)
     sheets = {normalise_label(name): rows for name, rows in book.items()}
     opened: list[_Sheet] = []
+    parsers = _PARSERS  # until 单位信息 says the amounts are in 元
 
     def sheet(spec) -> _Sheet:
         rows = sheets.get(normalise_label(spec.name))
@@ -195,13 +205,19 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
             findings.error(R_STRUCTURE, f"缺少工作表“{spec.name}”。{hint}请用 gen template 生成的模板填写，不要删除或改名工作表。",
                            f"{spec.name}!A1")
             rows = []
-        opened.append(_Sheet(spec.name, rows, findings))
+        opened.append(_Sheet(spec.name, rows, findings, parsers))
         return opened[-1]
 
     u_cur, u_prior, _, u_cells = _read_keyed(sheet(schema.UNIT_INFO), schema.UNIT_INFO)
+    amount_unit = u_cur["amount_unit"] or schema.AMOUNT_UNITS[0]
+    if amount_unit not in schema.AMOUNT_UNITS:
+        findings.error(R_VALUE, f"金额单位“{amount_unit}”应为“万元”或“元”（留空为万元）。", u_cells.get("amount_unit", ""))
+        amount_unit = schema.AMOUNT_UNITS[0]
+    if amount_unit == "元":
+        parsers = {**_PARSERS, Kind.AMOUNT: parse_yuan}
     function_rows = [(v["text"], c) for v, c in _read_table(sheet(schema.FUNCTIONS), schema.FUNCTIONS) if v["text"]]
     unit = Unit(
-        name=u_cur["name"], year=u_cur["year"] or 0, date=u_cur["date"], kind=u_cur["kind"],
+        name=u_cur["name"], year=u_cur["year"] or 0, date=u_cur["date"], kind=u_cur["kind"], amount_unit=amount_unit,
         subordinates=u_cur["subordinates"], departments=_split_list(u_cur["departments"]),
         establishment=u_cur["establishment"],
         staff_total=(u_cur["staff_total"], u_prior["staff_total"]),
@@ -226,9 +242,13 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
             continue
         income.append(IncomeLine(code, v["name"], amounts, v["prior_gpb"], v["reason"], cells))
 
-    uses_rows = _read_table(sheet(schema.USES), schema.USES)
-    uses = {v["code"]: v["text"] for v, _ in uses_rows}
-    uses_cells = {v["code"]: c for v, c in uses_rows}
+    uses, uses_cells = {}, {}
+    for v, cells in _read_table(sheet(schema.USES), schema.USES):
+        family = v["family"]  # "" = 一般公共预算, or the class's only kind of 财政拨款 (compute.use_text)
+        if family and family not in schema.USE_FAMILIES:
+            findings.error(R_VALUE, f"资金性质“{family}”不在下拉列表中，请选择{'、'.join(schema.USE_FAMILIES)}之一，"
+                                    "或留空（一般公共预算）。", cells["family"])
+        uses[(v["code"], family)], uses_cells[(v["code"], family)] = v["text"], cells
 
     fund_by_label = {normalise_label(f.value): f for f in Fund}
     projects = []

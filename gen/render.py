@@ -11,7 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from .compute import Disclosure
+from .model import money
 from .docxengine import WordTemplate, make_environment
+from .layout import fit_tables
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 DOCX_TEMPLATE = "disclosure.docx"
@@ -20,13 +22,14 @@ _CN_DIGITS = "零一二三四五六七八九"
 
 
 def fmt_amount(value) -> str:
-    """Amount in a sentence: thousands separators, two decimals, zero as "0.00"."""
-    return f"{Decimal(value or 0):,.2f}"
+    """Amount in a sentence: thousands separators, two decimals half-up (Python's own format would
+    round half-even: 0.125 -> 0.12), zero as "0.00"."""
+    return f"{money(Decimal(value or 0)):,.2f}"
 
 
 def fmt_cell(value) -> str:
-    """Amount in a table cell: blank when zero."""
-    return fmt_amount(value) if value else ""
+    """Amount in a table cell: blank when it prints as zero."""
+    return fmt_amount(value) if money(Decimal(value or 0)) else ""
 
 
 def fmt_percent(value) -> str:
@@ -62,7 +65,8 @@ def environment(template_dir: Path | str = TEMPLATES):
 class Renderer:
     def __init__(self, template_dir: Path | str = TEMPLATES):
         template_dir = Path(template_dir)
-        self.template = WordTemplate(template_dir / DOCX_TEMPLATE, environment(template_dir))
+        self.template = WordTemplate(template_dir / DOCX_TEMPLATE, environment(template_dir),
+                                     finish={"word/document.xml": fit_tables})
 
     def render(self, disclosure: Disclosure) -> bytes:
         unit = disclosure.unit

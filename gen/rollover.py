@@ -20,22 +20,22 @@ The input is only read; the output is written atomically (``write_workbook``).
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 
 from . import schema
 from .findings import Findings
 from .model import ZERO, Budget
+from .output import safe_name
 from .reader import read_budget
 from .schema import Fund
+from .values import YUAN_PER_WAN
 from .workbook_write import write_workbook
 
 # 其他事项 rows that are a stock at the end of the previous year (the rest are this year's plans).
 ASSET_FIELDS = ("building_area", "building_value", "vehicles", "vehicles_value", "cars_general",
                 "cars_general_value", "cars_law", "cars_law_value", "cars_other", "cars_other_value",
                 "furniture_value", "other_assets_value", "devices_50", "devices_100")
-_BAD_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 class RolloverError(Exception):
@@ -56,17 +56,22 @@ def rollover_content(budget: Budget, year: int) -> tuple[dict, list[str]]:
     unit, old = budget.unit, budget.unit.year
     notes: list[str] = []
     content: dict = {}
+    scale = YUAN_PER_WAN if unit.in_yuan else 1  # a workbook in 元 stays in 元
+
+    def amount(value: Decimal) -> str | None:
+        return _amount(value * scale)
 
     content["unit"] = {
         "name": unit.name, "year": year, "kind": unit.kind, "subordinates": unit.subordinates,
         "departments": "、".join(unit.departments), "establishment": unit.establishment,
         "contact": unit.contact, "phone": unit.phone, "overall_goal": unit.overall_goal,
+        "amount_unit": unit.amount_unit,
         **{key: [None, getattr(unit, key)[0]] for key in ("staff_total", "staff_active", "staff_retired",
                                                            "staff_veteran")},
     }
     content["functions"] = [{"text": text} for text in unit.functions]
 
-    content["totals"] = {f.key: [None, _amount(budget.totals[f.key].current), None]
+    content["totals"] = {f.key: [None, amount(budget.totals[f.key].current), None]
                          for f in schema.TOTALS.fields if f.has_prior and f.key in budget.totals}
 
     income, dropped = [], []
@@ -77,12 +82,12 @@ def rollover_content(budget: Budget, year: int) -> tuple[dict, list[str]]:
             dropped.append(f"{line.code} {line.name}")
             continue
         gpb = line.amounts.get(Fund.GPB, ZERO) + line.amounts.get(Fund.GPB_TRANSFER, ZERO)
-        income.append({"code": line.code, "name": line.name, "prior_gpb": _amount(gpb)})
+        income.append({"code": line.code, "name": line.name, "prior_gpb": amount(gpb)})
     content["income"] = sorted(income, key=lambda row: row["code"])
     if dropped:
         notes.append(f"收入明细：{old}年没有金额的项未带入（{'、'.join(dropped)}）。")
 
-    content["uses"] = [{"code": code, "text": text} for code, text in budget.uses.items()]
+    content["uses"] = [{"code": code, "text": text, "family": family} for (code, family), text in budget.uses.items()]
 
     renamed: dict[str, str] = {}
     projects = []
@@ -98,7 +103,7 @@ def rollover_content(budget: Budget, year: int) -> tuple[dict, list[str]]:
     content["projects"] = projects
 
     content["basic"] = [{"code": b.code, "name": b.name} for b in budget.basic]
-    content["sangong"] = [{"item": s.label, "prior": _amount(s.total())} for s in budget.sangong]
+    content["sangong"] = [{"item": s.label, "prior": amount(s.total())} for s in budget.sangong]
     content["carryover"] = []
 
     other = {}
@@ -122,7 +127,8 @@ def rollover_content(budget: Budget, year: int) -> tuple[dict, list[str]]:
 
     carried = sum(1 for v in content["totals"].values() if v[1]) + sum(1 for r in income if r.get("prior_gpb")) \
         + sum(1 for r in content["sangong"] if r["prior"])
-    notes.insert(0, f"{old}年的本年数已转入上年数栏：共 {carried} 个金额（收支总额、收入明细的一般公共预算、“三公”经费），"
+    this_year = f"{old}年的本年数" if old else "原工作簿的本年数"
+    notes.insert(0, f"{this_year}已转入上年数栏：共 {carried} 个金额（收支总额、收入明细的一般公共预算、“三公”经费），"
                     f"以及 4 个人数。{year}年的本年数、主要原因和公开日期留空待填。")
     if renamed:
         notes.append(f"{len(renamed)} 个项目名称中的“{old}年”已改为“{year}年”，项目绩效中的项目名称同步修改；"
@@ -139,17 +145,19 @@ def rollover_content(budget: Budget, year: int) -> tuple[dict, list[str]]:
 
 
 def default_output(budget: Budget, year: int, source: Path) -> Path:
-    """``<单位名称><year>年单位预算.xlsx`` beside the source workbook."""
-    name = _BAD_FILENAME.sub("", budget.unit.name).strip() or source.stem
-    return source.parent / f"{name}{year}年单位预算.xlsx"
+    """``<单位名称><year>年单位预算.xlsx`` beside the source workbook, by the safe-name rule of every
+    file gen writes (a name gen would skip or reject as a lock file is never produced)."""
+    return source.parent / safe_name(budget.unit.name, f"{year}年单位预算.xlsx", fallback=source.stem)
 
 
 def rollover(path: str | Path, year: int | None = None, output: str | Path | None = None, *,
              force: bool = False) -> tuple[Path, list[str]]:
     """Write next year's workbook; returns its path and notes for the clerk.
 
-    Raises ``UnusableFile`` when the input is not a readable workbook and ``RolloverError`` when the
-    year or the output is not acceptable.  The input file is never written.
+    Raises ``UnusableFile`` when the input is not a readable workbook, ``RolloverError`` when the
+    year is not acceptable or the output is the input, and ``gen.output.OutputError`` when the output
+    cannot be written (it exists and ``force`` is off, no permission, disk full…).  The input file is
+    never written.
     """
     source = Path(path)
     budget, findings = read_budget(source)
@@ -165,13 +173,11 @@ def rollover(path: str | Path, year: int | None = None, output: str | Path | Non
     target = Path(output) if output else default_output(budget, year, source)
     if target.exists() and target.resolve() == source.resolve():
         raise RolloverError(f"输出文件 {target} 就是原工作簿；原工作簿不会被改写，请用 -o 指定另一个文件名。")
-    if target.exists() and not force:
-        raise RolloverError(f"输出文件 {target} 已存在；为避免覆盖已填写的内容，请换一个文件名，或加 --force 覆盖。")
     content, notes = rollover_content(budget, year)
     if old and year != old + 1:
         notes.append(f"注意：原工作簿为 {old} 年度，新年度为 {year}，上年数栏中是 {old} 年的数。")
     notes.extend(_input_notes(findings))
-    return write_workbook(target, content), notes
+    return write_workbook(target, content, overwrite=force), notes
 
 
 def _input_notes(findings: Findings) -> list[str]:

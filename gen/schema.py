@@ -61,6 +61,7 @@ class Field:
     has_prior: bool = False  # a 上年 value sits beside the current one
     has_reason: bool = False  # a 主要原因 sits beside it
     choices: tuple[str, ...] = ()
+    added: bool = False  # a row added after contract v1: a workbook made before it reads it as blank
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,12 @@ class Fund(Enum):
         return self in (Fund.GPB, Fund.GPB_TRANSFER, Fund.GF, Fund.GF_TRANSFER, Fund.SOE, Fund.SOE_TRANSFER)
 
     @property
+    def is_fiscal_money(self) -> bool:
+        """财政拨款 in the wider sense of 第三部分 十二 and the 绩效目标表: this year's appropriations and
+        财政拨款结转 (last year's appropriations carried over) alike; 结余 of 财政专户/单位资金 is not."""
+        return self.is_fiscal or self in (Fund.CARRY_GPB, Fund.CARRY_GF, Fund.CARRY_SOE)
+
+    @property
     def is_transfer(self) -> bool:
         return self in (Fund.GPB_TRANSFER, Fund.GF_TRANSFER, Fund.SOE_TRANSFER)
 
@@ -138,6 +145,7 @@ class EconClass(Enum):
 
 
 A, C, T, N = Kind.AMOUNT, Kind.CODE, Kind.TEXT, Kind.COUNT
+AMOUNT_UNITS = ("万元", "元")  # 单位信息 金额单位: how every amount of the workbook is typed
 
 UNIT_INFO = KeyedSheet(
     key="unit",
@@ -162,6 +170,8 @@ UNIT_INFO = KeyedSheet(
         Field("contact", "单位联系人", T, "单位整体绩效目标表的联系人"),
         Field("phone", "联系电话", T),
         Field("overall_goal", "年度绩效目标", T, "单位整体绩效目标表的“年度绩效目标”"),
+        Field("amount_unit", "金额单位", T, "工作簿中全部金额的单位：万元（默认，最多两位小数）或元（与预算管理一体化"
+              "系统一致，最多两位小数；文档仍以万元公布，合计由精确数四舍五入）", choices=AMOUNT_UNITS, added=True),
     ),
 )
 
@@ -221,13 +231,17 @@ INCOME = TableSheet(
     ),
 )
 
+USE_FAMILIES = ("一般公共预算", "政府性基金预算", "国有资本经营预算")
 USES = TableSheet(
     key="uses",
     name="支出用途",
-    purpose="每个有支出的功能分类类（3位）的主要用途，用于第三部分 四。",
+    purpose="每个有财政拨款支出的功能分类类（3位）的主要用途，用于第三部分 四；同一类有几种财政拨款的，"
+            "每种各写一行（资金性质留空为一般公共预算）。",
     columns=(
         Column("code", "功能类编码", C, 12, "3位，如 208", required=True),
         Column("text", "主要用途", T, 80, "如：我单位职工医疗保险缴费支出", required=True),
+        Column("family", "资金性质", T, 18, "这一类的哪种财政拨款的用途；留空为一般公共预算",
+               choices=USE_FAMILIES),
     ),
 )
 

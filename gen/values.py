@@ -175,6 +175,9 @@ class _Units:
 
 _AMOUNT_UNITS = _Units(("万元", "万"), {"元": "金额单位应为万元：请换算成万元后只填数字（如 12.34），不要写“元”",
                                       "%": "金额不能是百分数", "亿元": "金额单位应为万元，请换算成万元后填写"})
+_YUAN_UNITS = _Units(("元",), {"万元": "金额单位是元（见“单位信息”的金额单位）：请换算成元后只填数字，不要写“万元”",
+                                "万": "金额单位是元（见“单位信息”的金额单位）：请换算成元后填写",
+                                "%": "金额不能是百分数", "亿元": "金额单位是元，请换算成元后填写"})
 _AREA_UNITS = _Units(("平方米", "平米", "㎡", "m2", "m²"), {"%": "面积不能是百分数"})
 _COUNT_UNITS = _Units(("人", "辆", "台", "套", "个", "名"), {"万": "应填整数本身，不能写“万”", "%": "应填整数，不能是百分数"})
 _YEAR_UNITS = _Units(("年度", "年"), {})
@@ -260,6 +263,19 @@ def _decimal(raw: object, places: int, what: str, units: _Units) -> Parsed:
 def parse_decimal(raw: object, places: int = 2) -> Parsed:
     """An amount (万元): >= 0, at most ``places`` decimals. Blank is None (zero)."""
     return _decimal(raw, places, "amount", _AMOUNT_UNITS)
+
+
+def parse_yuan(raw: object) -> Parsed:
+    """An amount typed in 元 (a workbook whose 金额单位 is 元, as the budget system holds it): >= 0, at
+    most two decimals (分), returned in 万元 exactly — 1,234.56 元 is 0.123456 万元.  Nothing is rounded
+    here: compute rounds each printed figure from its exact sum."""
+    parsed = _decimal(raw, 2, "amount", _YUAN_UNITS)
+    if parsed.error or parsed.value is None:
+        return parsed
+    return Parsed(parsed.value / YUAN_PER_WAN, note=parsed.note)
+
+
+YUAN_PER_WAN = Decimal(10000)
 
 
 def parse_area(raw: object) -> Parsed:

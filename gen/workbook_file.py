@@ -29,9 +29,12 @@ Order of work, so that nothing expensive or dangerous runs on a bad file:
 """
 from __future__ import annotations
 
+import errno
 import html
 import io
+import os
 import re
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -117,20 +120,54 @@ class SheetRows(list):
 # --- 1. bytes ------------------------------------------------------------------------------------
 
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes.  Only a regular file is a workbook: a named pipe would block the read for
+    ever, a device could be endless, so anything else is named and never opened (the open itself
+    is non-blocking and checked again, in case the name is swapped in between)."""
     name = path.name
-    if not path.exists():
-        raise UnusableFile(f"{name}：文件不存在。")
-    if path.is_dir():
-        raise UnusableFile(f"{name}：这是文件夹，不是工作簿。")
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
+    except OSError as exc:
+        raise UnusableFile(_stat_problem(name, exc)) from None
+    _regular(name, info.st_mode)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise UnusableFile(f"{name}：无法打开文件（{exc.strerror or exc}）。如果文件正在其他程序中打开，请关闭后重试。") from None
+    with os.fdopen(fd, "rb") as fh:
+        _regular(name, os.fstat(fd).st_mode)
+        size = os.fstat(fd).st_size
         if size > MAX_FILE_BYTES:
             raise UnusableFile(f"{name}：文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB），"
                                "不像单位预算工作簿，请检查是否选错了文件。")
-        with path.open("rb") as fh:
+        try:
             return fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise UnusableFile(f"{name}：无法打开文件（{exc.strerror or exc}）。如果文件正在其他程序中打开，请关闭后重试。") from None
+        except OSError as exc:
+            raise UnusableFile(f"{name}：无法读取文件（{exc.strerror or exc}）。请把文件复制到本机后重试。") from None
+
+
+_NOT_REGULAR = ((stat.S_ISDIR, "这是文件夹，不是工作簿。"),
+                (stat.S_ISFIFO, "这是命名管道（FIFO），不是工作簿文件，gen 不会打开它。请选择真正的 .xlsx 文件。"),
+                (stat.S_ISSOCK, "这是套接字（socket），不是工作簿文件，gen 不会打开它。请选择真正的 .xlsx 文件。"),
+                (stat.S_ISCHR, "这是设备文件，不是工作簿文件，gen 不会打开它。请选择真正的 .xlsx 文件。"),
+                (stat.S_ISBLK, "这是设备文件，不是工作簿文件，gen 不会打开它。请选择真正的 .xlsx 文件。"))
+
+
+def _regular(name: str, mode: int) -> None:
+    for test, message in _NOT_REGULAR:
+        if test(mode):
+            raise UnusableFile(f"{name}：{message}")
+    if not stat.S_ISREG(mode):
+        raise UnusableFile(f"{name}：不是普通文件，gen 不会打开它。请选择真正的 .xlsx 文件。")
+
+
+def _stat_problem(name: str, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return f"{name}：这是循环指向自己的快捷方式（符号链接），找不到真正的文件。请选择真正的 .xlsx 文件。"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return f"{name}：文件不存在。"
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"{name}：路径太长，无法打开。请把工作簿移到较浅的文件夹后重试。"
+    return f"{name}：无法打开文件（{exc.strerror or exc}）。请检查文件权限。"
 
 
 def _check_bytes(name: str, data: bytes) -> None:
@@ -494,6 +531,18 @@ def _get(rows: list, r: int, c: int):
     return None
 
 
+def _refuse_duplicate_merges(name: str, sheet: str, merged) -> None:
+    """A merged range listed twice makes Excel call the file damaged ("发现不可读取的内容"); gen says
+    so too, naming the range, instead of reading a sheet Excel would repair differently."""
+    seen = set()
+    for (r0, c0), (r1, c1) in merged or ():
+        key = (r0, c0, r1, c1)
+        if key in seen:
+            raise UnusableFile(f"{name}：工作表“{sheet}”中合并单元格 {cell_name(r0, c0)}:{cell_name(r1, c1)} 重复出现，"
+                               "文件已损坏（Excel 打开时也会提示修复）。请在 Excel/WPS 中打开、修复后重新保存为 .xlsx。")
+        seen.add(key)
+
+
 def _mark(rows: list, scan: SheetScan | None, merged) -> None:
     if scan is not None:
         for (r, c), (text, error) in scan.formulas.items():
@@ -512,7 +561,7 @@ def _mark(rows: list, scan: SheetScan | None, merged) -> None:
         for r in range(r0, min(r1, len(rows) - 1) + 1):
             for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
                 value = rows[r][c]
-                if value not in ("", None) and not isinstance(value, (Formula, CellError)):
+                if value not in ("", None) and not isinstance(value, (Formula, CellError, Merged)):  # overlaps: first wins
                     rows[r][c] = Merged(value, ref, r1 - r0 + 1, covered=(r, c) != (r0, c0))
 
 
@@ -570,6 +619,7 @@ def open_rows(path: str | Path, wanted: Callable[[str], bool] | None = None) -> 
                 raise UnusableFile(f"{name}：工作表“{sheet}”的结构异常，无法核对其中的公式。"
                                    "请在 Excel/WPS 中打开后重新保存为 .xlsx。")
             scan = scans[sheet]
+            _refuse_duplicate_merges(name, sheet, merged)
             _mark(rows, scan, merged)
             result[sheet] = SheetRows(rows, hidden_rows=scan.hidden_rows if scan else (),
                                       hidden_cols=scan.hidden_cols if scan else (),

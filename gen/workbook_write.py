@@ -23,13 +23,16 @@ Yellow cells are unlocked input, everything else is locked by sheet protection w
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import io
 import math
-import os
+import sys
 import tempfile
 from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -41,6 +44,7 @@ from openpyxl.worksheet.protection import SheetProtection
 
 from . import schema
 from .catalog import bundled
+from .output import OutputError, display, write_file
 from .schema import HEADER_ROW, EconClass, Fund, Kind
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # yellow: the clerk types here
@@ -607,17 +611,31 @@ def build_workbook(content: dict | None = None) -> Workbook:
     return wb
 
 
-def write_workbook(path: str | Path, content: dict | None = None) -> Path:
-    """Write atomically: a temporary file in the target folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = build_workbook(content)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~", suffix=".xlsx")
-    os.close(fd)
+def write_workbook(path: str | Path, content: dict | None = None, *, overwrite: bool = True) -> Path:
+    """Write by gen's rule for every output file (``gen.output``): made whole in memory, then
+    atomically.  The commands pass ``overwrite=False`` unless the user gave ``--force``, so that
+    ``gen template``/``gen rollover`` never replace a workbook that may hold a clerk's work."""
+    return write_file(path, _workbook_bytes(path, content), overwrite=overwrite)
+
+
+def _workbook_bytes(path: str | Path, content: dict | None) -> bytes:
+    """The .xlsx in memory.  openpyxl streams each sheet through a temporary file, so a full disk
+    can fail here too; its half-closed writers would then complain from the garbage collector
+    ("Exception ignored in … get_stream"), so they are collected, silently, before we say what
+    happened."""
+    buffer = io.BytesIO()
+    failed = None
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
     try:
-        wb.save(tmp)
-        os.replace(tmp, path)
+        try:
+            build_workbook(content).save(buffer)
+        except (OSError, etree.SerialisationError) as exc:
+            failed = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        gc.collect()
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+        sys.unraisablehook = previous
+    if failed:
+        raise OutputError(f"无法写入 {display(path)}：临时文件夹 {display(tempfile.gettempdir())} 写入失败"
+                          f"（{failed}），多半是磁盘已满。请清理磁盘空间后重试。")
+    return buffer.getvalue()

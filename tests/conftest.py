@@ -10,6 +10,7 @@ several workbooks; the fixtures hand out fresh copies, so a test may change what
 from __future__ import annotations
 
 import copy
+from decimal import Decimal as D
 import json
 from pathlib import Path
 
@@ -53,3 +54,22 @@ def _example_read(example_workbook):
 def example_budget(_example_read):
     """A fresh copy of the example's parsed ``Budget`` (cells as in ``example_workbook``), free to modify."""
     return copy.deepcopy(_example_read[0])
+
+
+def in_yuan(content: dict) -> dict:
+    """The example unit typed in 元, as the budget system holds it (every amount × 10,000)."""
+    content = copy.deepcopy(content)
+    content["unit"]["amount_unit"] = "元"
+    text_keys = {"code", "name", "reason", "item", "fund", "basis", "allocation", "period", "leader", "goal",
+                 "undertaker"}
+    scale = lambda v: v if v in (None, "") else str(D(v) * 10000)  # noqa: E731
+    for key, value in content["totals"].items():
+        content["totals"][key] = [scale(value[0]), scale(value[1]), value[2]] if isinstance(value, list) else scale(value)
+    for section in ("income", "projects", "basic", "sangong"):
+        for row in content[section]:
+            for k, v in row.items():
+                if k not in text_keys and not k.startswith("subsidy") and isinstance(v, str):
+                    row[k] = scale(v)
+    content["other"] = {k: (scale(v) if isinstance(v, str) and not k.startswith("building_area") else v)
+                        for k, v in content["other"].items()}
+    return content

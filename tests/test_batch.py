@@ -90,7 +90,7 @@ def test_build_folder_summary_and_exit_status(tree, tmp_path):
     assert result.exit_code == 1, result.output  # bad.xlsx and errors.xlsx were not built
     assert _docx(out) == sorted(output_name(n, 2024) for n in ("单位甲", "单位乙", "单位丙"))
     rows = _summary(out)
-    assert list(rows[0]) == ["单位", "文件", "状态", "错误数", "提示数", "输出文件/说明"]
+    assert list(rows[0]) == ["单位", "文件", "状态", "错误数", "提示数", "输出文件/说明", "目录页码"]
     assert [(r["文件"], r["单位"], r["状态"]) for r in rows] == [
         (str(tree / "a.xlsx"), "单位甲", "已生成"),
         (str(tree / "bad.xlsx"), "", "无法读取"),
@@ -101,6 +101,8 @@ def test_build_folder_summary_and_exit_status(tree, tmp_path):
     by_unit = {r["单位"]: r for r in rows}
     assert by_unit["单位甲"]["提示数"] == "1" and by_unit["单位甲"]["错误数"] == "0"
     assert by_unit["单位甲"]["输出文件/说明"] == str(out / output_name("单位甲", 2024))
+    assert by_unit["单位甲"]["目录页码"] == "未填入（目录只列标题）"  # no PDF, no pagination: entries only
+    assert by_unit["单位丁"]["目录页码"] == ""
     assert int(by_unit["单位丁"]["错误数"]) >= 1 and "gen check" in by_unit["单位丁"]["输出文件/说明"]
     assert "第一个：错误" in by_unit["单位丁"]["输出文件/说明"]
     assert "不是" in rows[1]["输出文件/说明"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import make_workbook
+from conftest import in_yuan, make_workbook
 
 from gen.checks import RULES, check_budget, text_problems
 from gen.findings import ERROR, WARNING
@@ -279,6 +279,12 @@ def test_i26a_small_business_share(example_budget):
     assert only(run(example_budget), "I26a").cells == ("其他事项!B8", "其他事项!B7")
 
 
+def test_i26a_reserved_for_small_business_within_procurement(example_budget):
+    example_budget.other["procurement_sme"] = example_budget.other["procurement_micro"] = D("3.75")
+    finding = only(run(example_budget), "I26a")  # 3.75 reserved of a 3.74 procurement, by a single cent
+    assert finding.cells == ("其他事项!B7", "其他事项!B3") and "3.75" in finding.message
+
+
 def test_i35_staff(example_budget):
     example_budget.unit.staff_total = (33, 36)
     finding = only(run(example_budget), "I35")
@@ -453,7 +459,7 @@ def test_r14_personnel_code_in_public_funds(example_budget):
 
 
 def test_r15_use_of_a_class(example_budget):
-    del example_budget.uses["221"], example_budget.uses_cells["221"]  # 住房保障支出 without its 主要用途
+    del example_budget.uses[("221", "")], example_budget.uses_cells[("221", "")]  # 住房保障支出 without its 主要用途
     finding = only(run(example_budget), "R15")
     assert "221" in finding.message and "收入明细!A12" in finding.cells
 
@@ -506,3 +512,79 @@ def test_json_shape_of_a_finding(tmp_path, example_content):
     data = only(check(tmp_path, example_content), "I16").as_json()
     assert data["severity"] == "error" and data["sheet"] == "收支总额" and data["cell"] == "B20"
     assert data["rule"].startswith("I16 ") and "基本支出!C4" in data["cells"]
+
+
+# --- 尾差 (issue 10 item 9): a cent is never silently accepted -----------------------------------
+
+
+def test_a_one_cent_gap_against_the_approval_is_a_tail_hint_naming_both(example_budget):
+    example_budget.basic[0].personnel = D("73.79")  # 表6 424.33 against the 批复 424.32
+    example_budget.income[1].amounts[Fund.GPB] = D("326.06")  # 表5 follows: the document stays consistent
+    example_budget.totals["gpb"].current = D("440.13")
+    example_budget.totals["grand_total"].current = D("3547.88")
+    example_budget.totals["basic"].current = D("424.33")
+    findings = run(example_budget)
+    assert not findings.errors, [f.describe() for f in findings.errors]
+    tail = [f for f in findings.warnings if "尾差调整" in f.message and f.rule == str(RULES["I16"])]
+    assert len(tail) == 1 and tail[0].cells[0] == "收支总额!B20" and "基本支出!C4" in tail[0].cells
+
+
+def test_two_classifications_one_cent_apart_is_an_error(example_budget):
+    # each within a cent of its 批复, but 表5 基本 (by function) 424.31 and 表6 (by economy) 424.32 would both print
+    example_budget.income[1].amounts[Fund.GPB] = D("326.04")
+    finding = next(f for f in run(example_budget).errors if f.rule == str(RULES["I16b"]))
+    assert "424.31" in finding.message and "424.32" in finding.message and "两个值" in finding.message
+    assert "收入明细!C5" in finding.cells and "基本支出!C4" in finding.cells
+    assert "请调整“收入明细”" in finding.message  # 表6 agrees with the 批复: the income side moves
+
+
+def test_carry_over_income_and_table11_must_be_one_figure(example_budget):
+    line = example_budget.income[1]
+    line.amounts[Fund.CARRY_GPB] = D("10.00")
+    example_budget.totals["carryover"].current = D("10.00")
+    example_budget.totals["grand_total"].current += D("10.00")
+    example_budget.totals["basic"].current += D("10.00")
+    findings = run(example_budget)
+    # no 上年结转 rows at all: the blank-sheet rule speaks; with a row one cent off, I22 hints, I22b errs
+    assert "R10" in rule_ids(findings)
+    from gen.model import CarryoverItem, Cells
+    amounts = {k: D(0) for k in ("fiscal_personnel", "fiscal_public", "fiscal_project", "other_personnel",
+                                 "other_public", "other_project")}
+    amounts["fiscal_personnel"] = D("10.01")
+    example_budget.carryover = [CarryoverItem("结转", amounts, Cells(fiscal_personnel="上年结转!B4"))]
+    example_budget.totals["carryover"].current = D("10.01")
+    example_budget.totals["grand_total"].current += D("0.01")
+    example_budget.totals["basic"].current += D("0.01")
+    findings = run(example_budget)
+    finding = next(f for f in findings.errors if f.rule == str(RULES["I22b"]))
+    assert "10.00" in finding.message and "10.01" in finding.message
+    assert {"收入明细!K5", "上年结转!B4"} <= set(finding.cells)
+
+
+def test_amounts_in_yuan_are_exact_and_any_gap_is_an_error(tmp_path, example_content):
+    content = in_yuan(example_content)
+    path = make_workbook(tmp_path, content)
+    budget, findings = read_budget(path)
+    assert budget.unit.in_yuan and budget.totals["gpb"].current == D("440.12")
+    assert not check_budget(budget, read_findings=findings).errors
+    budget.basic[0].personnel += D("0.0001")  # one 元 more in 表6: exact, so no 尾差 excuse
+    finding = next(f for f in check_budget(budget).errors if f.rule == str(RULES["I16"]))
+    assert "0.0001" in finding.message
+
+
+def test_i24b_sangong_cannot_exceed_the_budget_it_is_paid_from(example_budget):
+    sg = next(i for i in example_budget.sangong if i.key == "reception")
+    sg.gf, sg.reason = D("1.00"), "接待增加"  # 政府性基金 三公 in a unit without any 政府性基金 money
+    example_budget.totals["sangong"].current += D("1.00")
+    finding = only(run(example_budget), "I24b")
+    assert "政府性基金" in finding.message and "1.00" in finding.message
+    assert finding.cells == ("三公经费!C5",)
+
+
+def test_i5b_table1_unit_funds_and_their_parts_are_one_figure(example_budget):
+    example_budget.totals["unit_other"].current = D("0.49")  # 尾差 against the 0.50 批复 (I5) ...
+    findings = run(example_budget)
+    assert [f.rule for f in findings.warnings] == [str(RULES["I5"])] and "尾差调整" in findings.warnings[0].message
+    [finding] = findings.errors  # ... but 表1 would print 0.50 above its 其中 0.49: an error
+    assert finding.rule == str(RULES["I5b"]) and "0.50" in finding.message and "0.49" in finding.message
+    assert {"收支总额!B16", "收入明细!J5"} <= set(finding.cells)

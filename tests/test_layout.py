@@ -242,13 +242,16 @@ def test_class_and_total_rows_are_bold(body, styles):
     assert seen >= 10
 
 
-def test_toc_field_with_prefilled_entries_and_update_on_open(body, parts):
+def test_toc_field_lists_every_entry_without_page_numbers_and_asks_nothing_on_open(body, parts):
+    """Issue 11: no ``w:updateFields`` (Word and WPS would ask on opening); without a PDF the entries carry
+    no page number and no dot leader to a blank (gen.pdf.write_toc_pages adds them after LibreOffice)."""
     instr = [t.text for t in body.iter(w("instrText"))]
     toc = [i for i in instr if i.strip().startswith("TOC ")]
     assert len(toc) == 1 and '\\o "1-2"' in toc[0] and "\\f" in toc[0]
     assert sum(1 for i in instr if i.strip().startswith("TC ")) == 11
     settings = etree.fromstring(parts["word/settings.xml"])
-    assert settings.find(w("updateFields")).get(w("val")) == "true"
+    assert settings.find(w("updateFields")) is None and b"updateFields" not in parts["word/settings.xml"]
+    assert not [i for i in instr if "PAGEREF" in i]
     bookmarks = {b.get(w("name")) for b in body.iter(w("bookmarkStart"))}
     links = [h for h in body.iter(w("hyperlink")) if h.get(w("anchor"), "").startswith("_Toc")]
     texts = ["".join(t.text or "" for t in h.iter(w("t"))) for h in links]
@@ -259,6 +262,8 @@ def test_toc_field_with_prefilled_entries_and_update_on_open(body, parts):
     headings = [p for p in body.iter(w("p")) if (p.find(f"{w('pPr')}/{w('pStyle')}") is not None and
                 p.find(f"{w('pPr')}/{w('pStyle')}").get(w("val")) in ("Heading1", "Heading2"))]
     assert len(links) == len(headings) + 11
+    for h in links:  # the entry's text only: no tab, no field
+        assert h.find(f".//{w('tab')}") is None and h.find(f".//{w('fldChar')}") is None
 
 
 def test_footer_has_page_numbers(parts):
@@ -277,3 +282,47 @@ def test_full_width_punctuation_and_dates_without_leading_zeros(data):
         assert not re.search(r"[\u4e00-\u9fff][,;:?!()]|[,;:?!()][\u4e00-\u9fff]", text), text
     assert "2024年1月26日" in texts
     assert not any(re.search(r"年0\d月|月0\d日", t) for t in texts)
+
+
+def test_repeated_indicators_are_vertically_merged():
+    """Issue 11: rows arriving with 一级/二级指标 repeated (not blanked) print as merged cells; a 二级指标
+    merges only within its 一级指标."""
+    budget, _ = read_budget(EXAMPLE)
+    disclosure = compute(budget)
+    rows = [{"l1": l1, "l2": l2, "l3": f"指标{i}", "value": "=1个", "basis": "", "prior_value": "", "weight": "10",
+             "rule": "", "evidence": ""}
+            for i, (l1, l2) in enumerate([("产出指标", "数量指标"), ("产出指标", "数量指标"), ("产出指标", "质量指标"),
+                                          ("效益指标", "质量指标"), ("效益指标", "质量指标"), ("满意度指标", "满意度指标")])]
+    disclosure.n["project_perf"][0]["rows"] = rows
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(Renderer().render(disclosure))).read("word/document.xml"))
+    table = next(t for t in body.iter(w("tbl")) if "指标0" in "".join(x.text or "" for x in t.iter(w("t"))))
+    body_rows = [tr for tr in _rows(table) if tr.find(f"{w('trPr')}/{w('tblHeader')}") is None]
+
+    def column(i):
+        out = []
+        for tr in body_rows:
+            tc = tr.findall(w("tc"))[i]
+            vm = tc.find(f"{w('tcPr')}/{w('vMerge')}")
+            out.append((_cell_text(tc), None if vm is None else vm.get(w("val"), "continue")))
+        return out
+
+    assert column(0) == [("产出指标", "restart"), ("", "continue"), ("", "continue"), ("效益指标", "restart"),
+                         ("", "continue"), ("满意度指标", None)]
+    assert column(1) == [("数量指标", "restart"), ("", "continue"), ("质量指标", None), ("质量指标", "restart"),
+                         ("", "continue"), ("满意度指标", None)]
+    assert [_cell_text(tr.findall(w("tc"))[2]) for tr in body_rows] == [f"指标{i}" for i in range(6)]
+
+
+def test_only_the_row_before_a_total_is_kept_with_the_next(body):
+    """Issue 11: a page never starts with a table's 合计 alone (LibreOffice and Word keep a row whose
+    paragraphs are keep-with-next on the page of the next row); no other data row is glued."""
+    seen = 0
+    for tbl in body.iter(w("tbl")):
+        rows = [r for r in _rows(tbl) if r.find(f"{w('trPr')}/{w('tblHeader')}") is None]
+        kept = [all(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for p in r.iter(w("p"))) for r in rows]
+        if len(rows) > 1 and re.match(r"(合|总)\s*计|收\s*入\s*总\s*计", _cell_text(rows[-1].find(w("tc")))):
+            seen += 1
+            assert kept[-2] and not any(kept[:-2]) and not kept[-1]
+        else:
+            assert not any(kept)
+    assert seen >= 7

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 import zipfile
 from collections import Counter
@@ -169,3 +170,89 @@ def test_fallback_without_python_uno_gives_the_same_result(example, tmp_path):
         result = converter.convert(example["docx"], tmp_path / "macro.pdf")
     assert result.ok and result.pages == example["result"].pages
     assert result.toc == example["result"].toc
+
+
+def test_missing_official_faces_are_named_once_with_their_stand_ins():
+    from gen.pdf import font_notice, font_substitutes
+
+    assert font_substitutes({"仿宋_GB2312", "方正小标宋简体", "SimHei", "楷体"}) == []
+    missing = font_substitutes({"仿宋", "Noto Sans CJK SC", "Noto Serif CJK SC"})
+    assert missing == [("方正小标宋简体", "Noto Sans CJK SC"), ("黑体", "Noto Sans CJK SC"),
+                       ("楷体_GB2312", "Noto Serif CJK SC")]
+    notice = font_notice({"Noto Serif CJK SC"})
+    assert notice.count("仿宋_GB2312 用 Noto Serif CJK SC 代替") == 1 and "fc-cache" in notice
+    assert font_notice({"仿宋_GB2312", "方正小标宋_GBK", "黑体", "楷体_GB2312"}) is None
+
+
+def test_a_pdf_batch_says_in_its_summary_that_the_toc_has_page_numbers(tmp_path):
+    import csv
+    from gen.batch import run_batch
+    _require_tools()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / EXAMPLE.name)
+    report = run_batch([folder / EXAMPLE.name], tmp_path / "out", jobs=1, pdf=True)
+    [record] = report.records
+    assert record.status == "ok" and record.toc_pages and record.pdf.exists()
+    rows = list(csv.DictReader((tmp_path / "out" / "构建汇总.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0]["目录页码"] == "已填入（按 PDF 分页）"
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _running(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            if (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                alive.add(pid)
+        except OSError:
+            pass
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_no_libreoffice_outlives_a_killed_gen(tmp_path, example_content):
+    from conftest import make_workbook
+    _require_tools()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):  # three different units (two workbooks of one unit would both be refused)
+        example_content["unit"]["name"] = f"单位{i}"
+        make_workbook(folder, example_content, f"u{i}.xlsx")
+    proc = subprocess.Popen([shutil.which("gen") or "gen", "build", str(folder), "-o", str(tmp_path / "out"),
+                             "--pdf", "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tree: set[int] = set()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None:
+        tree |= _descendants(proc.pid)
+        names = {(Path("/proc") / str(p) / "comm").read_text().strip() for p in _running(tree)
+                 if (Path("/proc") / str(p) / "comm").exists()}
+        if any(n.startswith("soffice") for n in names):
+            break
+        time.sleep(0.1)
+    assert proc.poll() is None, "gen ended before LibreOffice started: nothing to kill"
+    time.sleep(1)
+    tree |= _descendants(proc.pid)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while _running(tree) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _running(tree), "LibreOffice or its client outlived gen"

@@ -36,13 +36,24 @@ def _money(text: str) -> Decimal:
     return Decimal(text.replace(",", "")) if text else Decimal(0)
 
 
-def test_prose_clauses_of_parts_1_3_4_are_reproduced(document):
+# The reference's clauses gen deliberately does not reproduce (README, "与参考文档的有意差异"), and why.
+DELIBERATE = {
+    "结转结余预算支出情况表为空表": "the table's real name, 上年结转结余情况明细表",
+    "十二、其他重要事项的情况说明(一)单位运行经费情况阿克陶县社会保险中心2024年的机关运行经费财政拨款预算13.30万元":
+        "heading and text say the same 机关运行经费",
+    "阿克陶县社会保险中心及下属各预算单位占用使用国有资产总体情况为": "no subordinate units",
+    "项目支出绩效目标表(2024年)项目支出绩效目标表(2024年)项目支出绩效目标表(2024年)(五)其他需说明的事项本单位转移支付项目数5个":
+        "an artefact of the PDF's text extraction (tables' text is missing between the titles)",
+    "阿克陶县社会保险中心2024年01月26日": "no leading zero in the date (GB/T 9704)",
+}
+
+
+def test_prose_clauses_of_parts_1_3_4_are_reproduced_but_the_deliberate_differences(document):
     text = normalise("".join(docx_paragraphs(document)))
     clauses = prose_clauses()
-    missing = [c for c in clauses if c not in text]
-    ratio = 1 - len(missing) / len(clauses)
+    missing = {c for c in clauses if c not in text}
     assert len(clauses) > 150
-    assert ratio >= 0.95, f"{ratio:.2%} reproduced; missing: {missing}"
+    assert missing == set(DELIBERATE), f"not reproduced: {sorted(missing - set(DELIBERATE))}"
 
 
 def test_amounts_and_percentages_are_reproduced(document):
@@ -50,7 +61,7 @@ def test_amounts_and_percentages_are_reproduced(document):
     theirs = reference_amounts()
     found = sum(min(count, ours[value]) for value, count in theirs.items())
     missing = Counter({v: c - ours[v] for v, c in theirs.items() if ours[v] < c})
-    assert found / sum(theirs.values()) >= 0.99, missing
+    assert found == sum(theirs.values()), missing  # every amount and percentage, as often as the reference
 
 
 def test_eleven_table_titles_are_paragraphs_of_their_own_in_order(document):

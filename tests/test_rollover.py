@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from gen import schema
 from gen.cli import main
 from gen.model import ZERO
+from gen.output import OutputExists
 from gen.reader import read_budget
 from gen.rollover import RolloverError, default_output, rollover
 from gen.schema import EconClass, Fund
@@ -146,7 +147,7 @@ def test_default_name_year_and_overwrite_guards(example, tmp_path):
     source = Path(write_workbook(tmp_path / "in.xlsx", CONTENT))
     path, _ = rollover(source)  # year defaults to 2024 + 1, name to the unit's
     assert path == tmp_path / "阿克陶县社会保险中心2025年单位预算.xlsx" and read_budget(path)[0].unit.year == 2025
-    with pytest.raises(RolloverError, match="已存在"):
+    with pytest.raises(OutputExists, match="已存在.*--force"):
         rollover(source, 2025)
     with pytest.raises(RolloverError, match="原工作簿"):
         rollover(source, 2025, source, force=True)

@@ -1,0 +1,210 @@
+"""Tests written from mutation testing (issue 10, ``python tools/mutation.py``): each kills mutants of
+compute/checks/verify that the rest of the fast suite let survive.
+
+The checks' findings are what a clerk reads: the message must carry the figures and the fix, and the
+cells must be the ones to correct, so these tests assert both. The compute tests put money where the
+example has none (政府性基金, 国有资本, 财政专户, 结转 and 结余) and work the expected figures out by hand; the
+read-back tests change one figure of a random unit's document (seed 10: every fund source) by hand.
+"""
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from conftest import make_workbook
+from test_verify import Doc, found, random_docx, show
+
+from gen.checks import RULES, check_budget
+from gen.compute import compute
+from gen.findings import ERROR, WARNING
+from gen.model import FunctionCode
+from gen.reader import read_budget
+from gen.schema import Fund
+
+
+def findings_of(findings, rule: str) -> list:
+    return [f for f in findings if f.rule == str(RULES[rule])]
+
+
+def the_one(findings, rule: str, severity: str = ERROR):
+    """The only finding, of ``rule``."""
+    assert [f.rule for f in findings] == [str(RULES[rule])], [f.describe() for f in findings]
+    assert findings.items[0].severity == severity
+    return findings.items[0]
+
+
+def checked(tmp_path, content):
+    budget, read = read_budget(make_workbook(tmp_path, content))
+    assert not read.errors, [f.describe() for f in read.errors]
+    return check_budget(budget, read_findings=read)
+
+
+# --- checks: messages name the figures, cells name what to fix ----------------------------------
+
+
+def test_blank_sangong_sheet_names_the_approved_amount(tmp_path, example_content):
+    example_content["sangong"] = []
+    finding = the_one(checked(tmp_path, example_content), "R10")
+    assert finding.message.startswith("“三公经费”表还没有填写：批复的“三公”经费为 3.60 万元，")
+    assert finding.cells == ("三公经费!B4", "收支总额!B22", "收支总额!C22")
+
+
+def test_project_total_message_gives_both_figures_and_the_gap(example_budget):
+    t = example_budget.totals
+    t["project"].current, t["basic"].current = D("3124.55"), D("423.32")  # 收支总计 still balances
+    finding = the_one(check_budget(example_budget), "I10b")
+    assert finding.message == ("“项目”表全部项目（各资金来源）合计 3,123.55 万元，与“收支总额”的项目支出批复数 3,124.55 万元"
+                               "相差 1.00 万元，请核对项目金额和批复数。")
+
+
+def test_small_business_excess_within_a_larger_procurement_gap_is_one_finding(example_budget):
+    """政府采购 3.74 typed 1.74 (parts add to 3.74: I26 off by 2.00); 中小企业预留 2.88 exceeds it by 1.14. A
+    bound failing by less than the gap joins it: one finding, I26's, naming I26a too."""
+    example_budget.other["procurement"] = D("1.74")
+    finding = the_one(check_budget(example_budget), "I26")
+    assert "相差 2.00 万元" in finding.message
+    assert "同一差额也使 I26a（中小企业预留） 不成立，它们共同涉及 其他事项!B3" in finding.message
+
+
+def test_small_business_above_procurement_alone(example_budget):
+    example_budget.other["procurement_sme"] = example_budget.other["procurement_micro"] = D("3.75")
+    finding = the_one(check_budget(example_budget), "I26a")
+    assert finding.message == "“其他事项”面向中小企业预留 3.75 万元超过政府采购预算 3.74 万元（是它的一部分），请核对。"
+
+
+def test_use_code_of_wrong_length(tmp_path, example_content):
+    example_content["uses"][0]["code"] = "2080"
+    r04 = findings_of(checked(tmp_path, example_content), "R04")
+    assert [(f.message, f.cells) for f in r04] == [
+        ("“支出用途”的功能类编码 2080 应为 3 位（如 208），请核对。", ("支出用途!A4",))]
+
+
+def test_unknown_function_code_names_code_and_name_cells(example_budget):
+    example_budget.income[0].code = FunctionCode("2080198")  # 款 20801 is known, 项 98 is not
+    finding = the_one(check_budget(example_budget), "R05", WARNING)
+    assert finding.cells == ("收入明细!A4", "收入明细!B4")
+    assert "目录中未找到功能科目 2080198（“行政运行”）" in finding.message
+
+
+def test_economic_name_differing_from_catalog(example_budget):
+    example_budget.basic[0].name = "基本工资（含津贴）"
+    finding = the_one(check_budget(example_budget), "R05", WARNING)
+    assert finding.cells == ("基本支出!B4",)
+    assert finding.message == ("经济科目 30101 的名称“基本工资（含津贴）”与《政府收支分类科目》目录中的“基本工资”不同，"
+                               "请核对（以目录为准）。")
+
+
+def test_missing_unit_field_says_which_and_where(example_budget):
+    example_budget.unit.departments = []
+    finding = the_one(check_budget(example_budget), "R07")
+    assert finding.cells == ("单位信息!B8",)
+    assert finding.message.startswith("“单位信息”的“内设科室”还没有填写，请填写")
+
+
+def test_missing_functions_point_at_the_functions_sheet(example_budget):
+    example_budget.unit.functions, example_budget.function_cells = [], []
+    finding = the_one(check_budget(example_budget), "R07")
+    assert finding.cells == ("主要职能!A4",)
+    assert finding.message == "“主要职能”表还没有填写，请一行一条填写单位的主要职能。"
+
+
+def test_missing_economic_code_and_use_text_name_their_cells(tmp_path, example_content):
+    example_content["basic"][0]["code"] = ""
+    example_content["uses"][1]["text"] = ""
+    r07 = {f.cells: f.message for f in findings_of(checked(tmp_path, example_content), "R07")}
+    assert r07[("基本支出!A4",)] == "“基本支出”第 4 行的“经济科目编码”还没有填写，请补上。"
+    assert r07[("支出用途!B5",)] == "“支出用途” 210的“主要用途”还没有填写，请补上。"
+
+
+def test_missing_reason_says_decrease_and_by_how_much(example_budget):
+    example_budget.totals["gpb"].reason = ""
+    finding = the_one(check_budget(example_budget), "R08")
+    assert finding.message == ("“收支总额”的一般公共预算本年 440.12 万元比上年 876.27 万元减少 436.15 万元，"
+                               "说明中要写主要原因，请在 收支总额!D4 填写。")
+
+
+def test_public_money_in_a_personnel_code(example_budget):
+    example_budget.basic[0].public = D("1.50")  # 30101 基本工资 with 公用经费
+    r14 = findings_of(check_budget(example_budget), "R14")
+    assert [(f.severity, f.cells, f.message) for f in r14] == [
+        (WARNING, ("基本支出!D4",), "经济科目 30101 基本工资属于人员经费（301），却在“公用经费”列填了 1.50 万元，请确认。")]
+
+
+def test_half_width_punctuation_in_a_reason_names_its_cell(tmp_path, example_content):
+    example_content["income"][1]["reason"] = "在职人员减少6人,相关人员经费减少"
+    finding = the_one(checked(tmp_path, example_content), "R09", WARNING)
+    assert finding.cells == ("收入明细!Q5",)
+
+
+# --- compute: money where the example has none --------------------------------------------------
+
+
+def _add_money(budget, **amounts) -> None:
+    """Extra money on the example's 2080109 line (社会保险经办机构), by fund name."""
+    for fund, amount in amounts.items():
+        budget.income[1].amounts[Fund[fund]] += D(amount)
+
+
+def test_table1_carry_over_and_balance_rows(example_budget):
+    _add_money(example_budget, CARRY_GPB="1.00", CARRY_GF="4.00", CARRY_SOE="2.00",
+               BALANCE_SPECIAL="3.00", BALANCE_UNIT="2.50")
+    rows = [(r["kind"], r["label"], r["amount"]) for r in compute(example_budget).tables["t1"]["rows"]]
+    assert rows[17:] [:8] == [
+        ("head", "二、上年结转结余", D("12.50")),
+        ("item", "1. 财政拨款结转", D("7.00")),
+        ("sub", "其中：一般公共预算拨款", D("1.00")),
+        ("sub", "政府性基金预算拨款", D("4.00")),
+        ("sub", "国有资本经营预算拨款", D("2.00")),
+        ("item", "2. 非财政拨款结余", D("5.50")),
+        ("sub", "其中：财政专户核拨", D("3.00")),
+        ("sub", "单位资金", D("2.50")),
+    ]
+
+
+def test_overall_performance_local_money_counts_every_local_fiscal_fund(example_budget):
+    """单位整体绩效目标表: 本级 = 一般公共预算 440.12 + 基金 50 + 国资 30 + 财政拨款结转 6 (+4 基金结转);
+    上级 = the three transfers; 其他 = the rest (单位资金 0.50 + 财政专户 3)."""
+    _add_money(example_budget, GF="50.00", SOE="30.00", CARRY_GPB="6.00", CARRY_GF="4.00",
+               GF_TRANSFER="7.00", SPECIAL="3.00")
+    perf = compute(example_budget).n["overall_perf"]
+    assert (perf["local"], perf["superior"], perf["other"]) == (D("530.12"), D("3114.25"), D("3.50"))
+
+
+def test_table6_groups_kuan_under_their_three_digit_class(example_budget):
+    t6 = compute(example_budget).tables["t6"]
+    classes = [(r.code[0], r.name) for r in t6.rows if r.kind == "lei"]
+    assert classes == [("301", "工资福利支出"), ("302", "商品和服务支出"), ("303", "对个人和家庭的补助")]
+    for lei in ("301", "302", "303"):
+        row = next(r for r in t6.rows if r.kind == "lei" and r.code[0] == lei)
+        kuan = [r for r in t6.rows if r.kind == "kuan" and r.code[0] == lei]
+        assert row.v == [sum((r.v[i] for r in kuan), D(0)) for i in range(3)]
+
+
+# --- the read-back check on a unit with every fund source ---------------------------------------
+
+
+def test_each_source_sentence_is_compared_with_its_table1_line(tmp_path):
+    """第三部分 二: sources whose sentence label differs from the 表1 line (财政专户核拨, 上级…转移支付资金)."""
+    data = random_docx(10, tmp_path)[0]
+    for label, old, new, line in (("财政专户核拨", "5,815.83", "5,815.93", "表1 “财政专户核拨”行"),
+                                  ("上级国有资本经营预算安排的转移支付资金", "2,471.51", "2,471.61",
+                                   "表1 “上级国有资本经营预算安排转移支付”行")):
+        d = Doc(data)
+        d.sentence(label, old, new)
+        ps = d.problems()
+        assert any(p.places[1:] == (line,) and f"{label}收入不一致" in p.message and new in p.message
+                   for p in ps), show(ps)
+
+
+def test_fund_table_total_is_compared_with_table4(tmp_path):
+    d = Doc(random_docx(10, tmp_path)[0])
+    d.cell(8, "合  计", 1, "12,803.69", "12,803.59")
+    ps = d.problems()
+    assert found(ps, "表4 “政府性基金预算”行", "表8 合计行“合计”列", message="政府性基金预算支出（表4、表8）不一致"), show(ps)
+
+
+def test_fund_table_class_row_is_compared_with_its_table4_column(tmp_path):
+    d = Doc(random_docx(10, tmp_path)[0])
+    d.cell(8, "207 |  |  | 文化", 4, "2,974.55", "2,974.45")
+    ps = d.problems()
+    assert found(ps, "表4 207 文化旅游体育与传媒支出行“政府性基金预算”列", "表8 207 文化旅游体育与传媒支出行“合计”列",
+                 message="207 类支出（表4、表8）不一致"), show(ps)
