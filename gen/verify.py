@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -310,9 +311,13 @@ def _table(no: int, kind: str, xml_rows: list[list[tuple[str, int]]]) -> Table:
         code = "".join(_NON_DIGIT.sub("", cells[j]) for j in code_cols)
         if not code_cols:
             code = next((c for c in (cells[j] for j in name_cols) if re.fullmatch(r"\d{3,7}", c)), "")
-        texts = [cells[j] for j in name_cols if cells[j] and not cells[j].isdigit()]
-        name = texts[0] if texts else ""
-        extra = texts[1] if len(texts) > 1 and no == 7 else ""
+        if code_cols:  # the name columns by position: a name may be anything, "0" included
+            name = cells[name_cols[0]] if name_cols else ""
+            extra = cells[name_cols[1]] if no == 7 and len(name_cols) > 1 else ""
+        else:
+            texts = [cells[j] for j in name_cols if cells[j] and not cells[j].isdigit()]
+            name = texts[0] if texts else ""
+            extra = ""
         if label in ("合计", "总计"):
             code, name = "", ""
         t.rows.append(Row(label, code, name, extra, {j: number(cells[j]) if cells[j] else None for j in t.amount_cols}))
@@ -800,6 +805,7 @@ def _names(t: Table, code: str) -> str:
 def check_gpb_narrative(c: _Checker, f: _Facts, part: list[Sentence]) -> None:
     """第三部分 五: 合计/基本/项目 = 表5 合计行; each 类 = 表5 类 row; each 项 in 五（三） = 表5 项 row."""
     t5 = c.doc.table(5)
+    items: dict[tuple[str, str, str], list] = defaultdict(list)
     for s in part:
         _say(c, s, _find("拨款合计", s.text), f.cell(5, "合计"), "一般公共预算拨款合计")
         for label in ("基本支出", "项目支出"):
@@ -815,11 +821,30 @@ def check_gpb_narrative(c: _Checker, f: _Facts, part: list[Sentence]) -> None:
             _say(c, s, _money(m, 2), table, f"{m.group(1)}（类）")
         m = re.match(r"^\d+[、.．]\s*(.+?)（类）(.+?)（款）(.+?)（项）[：:].*?" + MONEY, s.text)
         if m:
-            row = next((r for r in t5.rows if len(r.code) == 7 and r.name == m.group(3)
-                        and _names(t5, r.code[:3]) in ("", m.group(1)) and _names(t5, r.code[:5]) in ("", m.group(2))),
-                       None)
-            table = (t5.row_place(row, j), _val(row.v[j])) if row else (f"表5 “{m.group(3)}”项（表中无此行）", ZERO)
-            _say(c, s, _money(m, 4), table, f"{m.group(3)}（项）")
+            items[m.group(1, 2, 3)].append((s, _money(m, 4)))
+    if t5 is not None and (j := t5.col("合计")) is not None:
+        for path, said in items.items():
+            _gpb_items(c, t5, j, path, said)
+
+
+def _gpb_items(c: _Checker, t5: Table, j: int, path: tuple[str, str, str], said: list) -> None:
+    """五（三）'s items named 类/款/项 ``path`` against the 表5 项 rows of that name.  Names identify a 项
+    only when they are unique: two 项 may share a name, and an item that fell to zero has no 表5 row.
+    So the printed figures of a name must be its rows' figures, one each, and 0.00 for the rest."""
+    lei, kuan, xiang = path
+    rows = [r for r in t5.rows if len(r.code) == 7 and r.name == xiang
+            and _names(t5, r.code[:3]) in ("", lei) and _names(t5, r.code[:5]) in ("", kuan)]
+    if len(said) == 1 and len(rows) <= 1:
+        row = rows[0] if rows else None
+        table = (t5.row_place(row, j), _val(row.v[j])) if row else (f"表5 “{xiang}”项（表中无此行）", ZERO)
+        _say(c, said[0][0], said[0][1], table, f"{xiang}（项）")
+        return
+    printed = sorted(v for _, v in said)
+    expected = sorted([_val(r.v[j]) for r in rows] + [ZERO] * max(len(said) - len(rows), 0))
+    if len(rows) > len(said) or printed != expected:
+        c.add([s.place for s, _ in said] + [t5.row_place(r, j) for r in rows],
+              f"同名的{xiang}（项）不一致：第三部分 五（三）印出 {'、'.join(_wan(v) for v in printed)}，"
+              f"表5 为 {'、'.join(_wan(v) for v in sorted(_val(r.v[j]) for r in rows)) or '（无此行）'}。")
 
 
 def check_basic_narrative(c: _Checker, f: _Facts, part: list[Sentence]) -> None:
@@ -938,6 +963,13 @@ def check_sangong_narrative(c: _Checker, f: _Facts, part: list[Sentence]) -> Non
         if "三公" in s.text and len(changes) == 1 + len(_SANGONG):
             signed = [(_money(m, 2) if m.group(1) == "增加" else -_money(m, 2)) for m in changes]
             c.sums(s.place, signed[0], signed[1:], "“三公”经费的增减额不等于各项增减额之和")
+
+
+def check_running_narrative(c: _Checker, f: _Facts, part: list[Sentence]) -> None:
+    """第三部分 十二（一）: 机关运行经费 (行政单位 and 参公事业单位) is 表6's 公用经费 by definition; a
+    事业单位's 单位运行经费 may be reckoned otherwise and is not compared."""
+    for s in part:
+        _say(c, s, _find("机关运行经费财政拨款预算", s.text), f.cell(6, "公用经费"), "机关运行经费（表6 公用经费）")
 
 
 def check_perf_narrative(c: _Checker, f: _Facts, part: list[Sentence]) -> None:
@@ -1106,6 +1138,7 @@ def verify_docx(data: bytes, *, residual: Decimal = Decimal("0")) -> list[Proble
     for no in (8, 9, 11):
         check_fund_narrative(c, f, get(no), no)
     check_sangong_narrative(c, f, get(10))
+    check_running_narrative(c, f, get(12))
     check_perf_narrative(c, f, get(12))
     for part in parts.values():
         check_shares(c, part)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from procs import alive, children
 from conftest import make_workbook
 from gen.batch import find_workbooks
 from gen.cli import main
@@ -74,30 +75,6 @@ def test_1_template_never_overwrites_a_file_without_force(tmp_path, example_work
 
 # --- 2. the process tree dies with gen; staging folders do not outlive a run -----------------
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.add(int(entry.name))
-    return found
-
-
-def _alive(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            if (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                alive.add(pid)
-        except OSError:
-            pass
-    return alive
-
-
 @pytest.fixture(scope="module")
 def many(tmp_path_factory, _example_data) -> Path:
     """24 units: a batch at two workers runs for several seconds."""
@@ -123,7 +100,7 @@ def _start_batch(many: Path, out: Path) -> tuple[subprocess.Popen, set[int]]:
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while time.monotonic() < deadline and proc.poll() is None:
-        workers = _children(proc.pid)
+        workers = children(proc.pid)
         if len(workers) >= 2 and list(out.glob(".~gen-*/*/*.docx")):  # workers busy, documents staged
             return proc, workers
         time.sleep(0.05)
@@ -140,9 +117,9 @@ def test_2_killing_gen_ends_its_workers_and_the_next_run_removes_the_staging_fol
     # the pipes close only when every process holding them is gone: a wrapper waiting on gen returns
     stdout, stderr = proc.communicate(timeout=30)
     deadline = time.monotonic() + 10
-    while _alive(workers) and time.monotonic() < deadline:
+    while alive(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(workers), f"workers outlived gen after {how}"
+    assert not alive(workers), f"workers outlived gen after {how}"
     if how != "SIGKILL":
         assert proc.returncode == 128 + getattr(signal, how)
         assert "已终止" in stderr.decode() and "Traceback" not in stderr.decode()

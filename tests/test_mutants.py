@@ -8,16 +8,21 @@ read-back tests change one figure of a random unit's document (seed 10: every fu
 """
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal as D
 
+from lxml import etree
+
 from conftest import make_workbook
-from test_verify import Doc, found, random_docx, show
+from test_verify import W, Doc, _text, example_docx, found, random_docx, show  # noqa: F401 (fixture)
 
 from gen.checks import RULES, check_budget
 from gen.compute import compute
 from gen.findings import ERROR, WARNING
 from gen.model import FunctionCode
 from gen.reader import read_budget
+from gen.render import Renderer
 from gen.schema import Fund
 
 
@@ -208,3 +213,51 @@ def test_fund_table_class_row_is_compared_with_its_table4_column(tmp_path):
     ps = d.problems()
     assert found(ps, "表4 207 文化旅游体育与传媒支出行“政府性基金预算”列", "表8 207 文化旅游体育与传媒支出行“合计”列",
                  message="207 类支出（表4、表8）不一致"), show(ps)
+
+
+def test_a_source_with_money_must_have_its_sentence(tmp_path):
+    d = Doc(random_docx(10, tmp_path)[0])
+    d.remove_paragraph("财政专户核拨")
+    ps = d.problems()
+    assert found(ps, "第三部分 二", "表1 “财政专户核拨”行", message="第三部分 二没有说明财政专户核拨"), show(ps)
+
+
+def test_item_sentence_found_by_name_when_its_class_row_is_missing(example_docx):
+    """A hand-made 表5 without the 208 类 row: its 项 are still found by name (only the 类 figures differ)."""
+    d = Doc(example_docx)
+    t5 = d.table(5)
+    row = next(tr for tr in t5.iter(W + "tr") if [_text(c) for c in tr.findall(W + "tc")][:3] == ["208", "", ""])
+    row.getparent().remove(row)
+    ps = d.problems()
+    assert found(ps, "表4 208 社会保障和就业支出行“一般公共预算”列", "表5 208行", message="不一致"), show(ps)
+    assert not [p for p in ps if "表中无此行" in p.message or "五（三）" in " ".join(p.places)], show(ps)
+
+
+# --- 绩效目标表: 一级/二级指标 typed once and left blank below ------------------------------------
+
+
+def test_blank_repeated_indicators_merge_within_their_own_first_level(example_budget):
+    """A clerk types each 一级指标 once and leaves the rows below blank: the blanks belong to the value
+    above, and a 二级指标 repeated across two 一级指标 is two merged cells, not one."""
+    disclosure = compute(example_budget)
+    typed = [("产出指标", "数量指标"), ("", "数量指标"), ("效益指标", "数量指标"), ("", "数量指标"), ("", "时效指标")]
+    disclosure.n["project_perf"][0]["rows"] = [
+        {"l1": l1, "l2": l2, "l3": f"指标{i}", "value": "=1个", "basis": "", "prior_value": "", "weight": "10",
+         "rule": "", "evidence": ""} for i, (l1, l2) in enumerate(typed)]
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(Renderer().render(disclosure))).read("word/document.xml"))
+    table = next(t for t in body.iter(W + "tbl") if "指标0" in "".join(x.text or "" for x in t.iter(W + "t")))
+    rows = [tr for tr in table.findall(W + "tr") if tr.find(f"{W}trPr/{W}tblHeader") is None]
+
+    def column(i):
+        out = []
+        for tr in rows:
+            tc = tr.findall(W + "tc")[i]
+            merge = tc.find(f"{W}tcPr/{W}vMerge")
+            out.append(("".join(t.text or "" for t in tc.iter(W + "t")),
+                        None if merge is None else merge.get(W + "val", "continue")))
+        return out
+
+    assert column(0) == [("产出指标", "restart"), ("", "continue"), ("效益指标", "restart"), ("", "continue"),
+                         ("", "continue")]
+    assert column(1) == [("数量指标", "restart"), ("", "continue"), ("数量指标", "restart"), ("", "continue"),
+                         ("时效指标", None)]

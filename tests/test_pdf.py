@@ -24,6 +24,7 @@ from gen.pdf import INSTALL_HINT, PdfConverter, find_soffice, write_toc_pages
 from gen.reader import read_budget
 from gen.render import Renderer
 
+from procs import alive, descendants
 from reference import AMOUNT, reference_table
 
 EXAMPLE = next((Path(__file__).parent.parent / "inputs").glob("*.xlsx"))
@@ -198,33 +199,11 @@ def test_a_pdf_batch_says_in_its_summary_that_the_toc_has_page_numbers(tmp_path)
     assert rows[0]["目录页码"] == "已填入（按 PDF 分页）"
 
 
-def _descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (Linux /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[0] != "Z":
-                parents[int(entry.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _running(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            if (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                alive.add(pid)
-        except OSError:
-            pass
-    return alive
+def _command(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
@@ -241,18 +220,16 @@ def test_no_libreoffice_outlives_a_killed_gen(tmp_path, example_content):
     tree: set[int] = set()
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and proc.poll() is None:
-        tree |= _descendants(proc.pid)
-        names = {(Path("/proc") / str(p) / "comm").read_text().strip() for p in _running(tree)
-                 if (Path("/proc") / str(p) / "comm").exists()}
-        if any(n.startswith("soffice") for n in names):
+        tree |= descendants(proc.pid)
+        if any(_command(p).startswith("soffice") for p in alive(tree)):
             break
         time.sleep(0.1)
     assert proc.poll() is None, "gen ended before LibreOffice started: nothing to kill"
     time.sleep(1)
-    tree |= _descendants(proc.pid)
+    tree |= descendants(proc.pid)
     proc.kill()
     proc.wait()
     deadline = time.monotonic() + 15
-    while _running(tree) and time.monotonic() < deadline:
+    while alive(tree) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _running(tree), "LibreOffice or its client outlived gen"
+    assert not alive(tree), "LibreOffice or its client outlived gen"

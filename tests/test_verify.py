@@ -546,3 +546,36 @@ def test_fund_sentences_equal_tables_8_9_11(tmp_path):
     ps = d.problems()
     assert found(ps, "第三部分 八第1段", "表8 合计行“基本支出”列", message="不一致"), show(ps)
     assert found(ps, "第三部分 十一第1段", "表11 合计行“财政拨款/合计”列", message="不一致"), show(ps)
+
+
+# --- names are data: a 项 name may repeat, or look like a number ---------------------------------
+
+
+@pytest.mark.parametrize("cells", [
+    {"B4": "社会保险经办机构"},  # 2080101 (0.00 this year, 10.00 last) named like 2080109 (333.30)
+    {"B5": 0},                   # 2080109's name is the number 0
+], ids=["same-name", "numeric-name"])
+def test_a_correct_document_with_odd_names_verifies_clean(tmp_path, cells):
+    from xlsx_edit import set_cells
+    path = set_cells(next((Path(__file__).parent.parent / "inputs").glob("*.xlsx")), tmp_path / "u.xlsx",
+                     "收入明细", cells)
+    budget, _ = read_budget(path)
+    assert verify_docx(Renderer().render(compute(budget))) == []
+
+
+def test_same_named_items_still_have_to_match_their_rows(tmp_path):
+    from xlsx_edit import set_cells
+    path = set_cells(next((Path(__file__).parent.parent / "inputs").glob("*.xlsx")), tmp_path / "u.xlsx",
+                     "收入明细", {"B4": "社会保险经办机构"})
+    budget, _ = read_budget(path)
+    doc = Doc(Renderer().render(compute(budget)))
+    doc.sentence("2．社会保障和就业支出（类）", "333.30", "333.31")
+    [problem] = doc.problems()
+    assert "同名的社会保险经办机构（项）" in problem.message and "333.31" in problem.message
+
+
+def test_running_cost_of_an_administrative_unit_is_the_public_funds_of_table6(example_docx):
+    doc = Doc(example_docx)
+    doc.sentence("阿克陶县社会保险中心2024年的机关运行经费", "13.30", "13.31")
+    assert found(doc.problems(), "第三部分 十二（一）第1段", "表6 合计行“公用经费”列", message="机关运行经费")
+    assert verify_docx(example_docx) == []

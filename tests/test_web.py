@@ -238,7 +238,10 @@ def test_oversized_and_non_xlsx_uploads_are_refused(tmp_path):
     response = upload(clerk, token, fake, name="..\\..\\etc\\fake.xlsx")
     assert response.status_code == 303
     (stored,) = rows(small, Upload)
-    assert stored.status == "unusable" and stored.original_name == "fake.xlsx"
+    # the path is gone, however the HTTP layer passed it on (Werkzeug versions differ: "fake.xlsx" or
+    # "....etcfake.xlsx"), and the file is stored under its hash anyway
+    assert stored.status == "unusable" and stored.original_name.endswith("fake.xlsx")
+    assert not {"/", "\\"} & set(stored.original_name)
     page = clerk.get(response.headers["Location"]).get_data(as_text=True)
     assert "无法作为工作簿读取" in page and "fake.xlsx" in page and stored.sha256 not in stored.message
     assert not rows(small, Job)
