@@ -309,6 +309,15 @@ def synthetic_unit(seed: int, year: int = 2024) -> dict:
     staff_prior = [max(0, n + rng.randint(-5, 5)) for n in staff]
     if not staff_prior[0]:
         staff_prior[0] = 1
+    # 基金基本支出 (表8): each 项's 政府性基金 money not spent on projects, split into 人员/公用 at a random
+    # cent; its own random stream, so every other figure of a seed stays as it was.
+    split_rng, fund_basic = random.Random(f"{seed}-fund-basic"), []
+    for code, m in sorted(income.items()):
+        rest = m.get("gf", 0) - sum(a for p, f, a in projects if f == "gf" and p["code"] == code)
+        if rest:
+            personnel = split_rng.randint(0, rest)
+            fund_basic.append({"code": code, "family": "政府性基金预算", "personnel": _yuan(personnel),
+                               "public": _yuan(rest - personnel)})
     perf = []
     for p, _, _ in projects:
         for l2, l3, value in (("数量指标", "保障对象数量（个）", f"≥{rng.randint(1, 50)}个"),
@@ -334,6 +343,7 @@ def synthetic_unit(seed: int, year: int = 2024) -> dict:
         "uses": uses,
         "projects": [p for p, _, _ in projects],
         "basic": basic_rows,
+        "fund_basic": fund_basic,
         "sangong": sangong_rows,
         "carryover": carryover,
         "other": {

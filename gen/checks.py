@@ -50,6 +50,9 @@ I31   上年收支总计                E    上年 收支总计 = Σ 上年 sou
 I34   项目不超过收入              E    per 项 and fund: Σ projects ≤ 收入明细 income (基本支出 ≥ 0);
                                        implies I33 (转移支付 projects ≤ 转移支付 income)
 I35   实有人数                    E    实有 = 在职 + 退休 + 离休 (本年 and 上年)
+I36   基金基本支出                E    per 项 and 政府性基金/国有资本经营预算: 基金基本支出 人员 + 公用 =
+                                       收入明细 income − projects, exactly (表8/表9); a row where
+                                       there is no such 基本支出, or none where there is, is an error
 C01   车辆数                      E    车辆数 = 一般公务用车 + 执法执勤用车 + 其他车辆
 C02   车辆价值                    E    车辆价值 = Σ the three values
 R04   编码                        E    收入明细 7-digit 项 with a known/declared 类 and 款; project
@@ -127,6 +130,7 @@ RULES = {r.id: r for r in (
     Rule("I31", "上年收支总计"),
     Rule("I34", "项目不超过收入"),
     Rule("I35", "实有人数"),
+    Rule("I36", "基金基本支出"),
     Rule("C01", "车辆数"),
     Rule("C02", "车辆价值"),
     Rule("R04", "编码"),
@@ -664,6 +668,51 @@ def check_i34(ctx: _Ctx) -> None:
                       kind="bound")
 
 
+def check_i36(ctx: _Ctx) -> None:
+    """表8/表9 split each 项's 基本支出 (income − projects of that budget, 本级 and 上级) into 人员经费
+    and 公用经费: the 基金基本支出 rows of the 项 and budget add up to it exactly, since both are printed."""
+    if "income" in ctx.blank:
+        return
+    groups = _project_groups(ctx)
+    rows: dict[tuple[str, str], list] = defaultdict(list)
+    for item in ctx.b.fund_basic:
+        if item.code and item.family in schema.FUND_BASIC_FAMILIES:  # else R07 / the reader's error
+            rows[(item.code, item.family)].append(item)
+    sheet = schema.FUND_BASIC.name
+    for no, (family, funds) in ((8, FAMILIES[1]), (9, FAMILIES[2])):
+        for code in sorted(ctx.income.keys() | {c for c, f in rows if f == family}):
+            income = sum((ctx.income[code][f] for f in funds), ZERO) if code in ctx.income else ZERO
+            projects = [p for f in funds for p in groups.get((code, f), [])]
+            basic = income - sum((p.total() for p in projects), ZERO)
+            items = rows.get((code, family), [])
+            found = sum((i.total() for i in items), ZERO)
+            income_cells = [c for f in funds if income and ctx.income[code][f] for c in ctx.income_cells[(code, f)]]
+            if basic < 0 or not (basic or items):
+                continue  # I34 / nothing to split
+            if not items:  # a 提示: a workbook made before this sheet existed still builds
+                ctx.warning("I36", f"功能科目 {code} 的{family}（含上级转移支付）收入 {m(income)} 万元，减去这一项的{family}"
+                                   f"项目 {m(income - basic)} 万元，基本支出为 {m(basic)} 万元；表{no} 要把它分为人员经费和"
+                                   f"公用经费，但“{sheet}”表没有这一项，表{no} 这一行（及其合计）的人员经费、公用经费将空着，"
+                                   f"只公布基本支出。请在“{sheet}”表加一行：功能科目编码 {code}，资金性质“{family}”，"
+                                   f"人员经费与公用经费之和为 {m(basic)} 万元（工作簿没有这张表的，从 gen template "
+                                   "生成的新模板复制过来）。", income_cells)
+            elif not basic:
+                why = (f"“收入明细”这一项的{family}（含上级转移支付）收入 {m(income)} 万元已全部是项目支出，没有基本支出。"
+                       "请删除这一行，或核对收入和项目金额。" if income else
+                       f"“收入明细”中功能科目 {code} 没有{family}（含上级转移支付）的收入，也就没有这种资金的基本支出。"
+                       "请核对功能科目编码（7位项级）和资金性质，或删除这一行。")
+                ctx.error("I36", f"“{sheet}”填了功能科目 {code} 的{family}基本支出 {m(found)} 万元，但{why}",
+                          _basic_cells(ctx, items) + [c for i in items for c in i.cells("code")] + income_cells,
+                          amount=found)
+            elif found != basic:
+                ctx.error("I36", f"“{sheet}”功能科目 {code} {family}的人员经费与公用经费之和为 {m(found)} 万元，而这一项的"
+                                 f"{family}基本支出（“收入明细”收入 {m(income)} 万元 − 项目支出 {m(income - basic)} 万元）"
+                                 f"为 {m(basic)} 万元，相差 {m(abs(found - basic))} 万元（表{no} 的人员经费与公用经费之和必须"
+                                 "等于基本支出），请核对人员经费和公用经费。",
+                          _basic_cells(ctx, items) + income_cells + _project_cells(ctx, projects),
+                          amount=abs(found - basic), kind="detail")
+
+
 # =============================================================================================
 # 其他事项 and 单位信息 cross-checks
 
@@ -853,6 +902,9 @@ def check_r07(ctx: _Ctx) -> None:
     for item in b.basic:
         need(schema.BASIC, "经济科目编码", item.code, item.cells.get("code"), f"第 {_row(item.cells)} 行")
         need(schema.BASIC, "经济科目名称", item.name, item.cells.get("name"), f" {item.code}")
+    for item in b.fund_basic:
+        need(schema.FUND_BASIC, "功能科目编码", item.code, item.cells.get("code"), f"第 {_row(item.cells)} 行")
+        need(schema.FUND_BASIC, "资金性质", item.family, item.cells.get("family"), f" {item.code}")
     for item in b.carryover:
         need(schema.CARRYOVER, "项目名称", item.name, item.cells.get("name"), f"第 {_row(item.cells)} 行")
     for (code, family), c in b.uses_cells.items():
@@ -1107,7 +1159,7 @@ CHECKS = (
     check_i3, check_i10a, check_i10b, check_i5, check_i9, check_i15, check_i16, check_i16b, check_i20, check_i22,
     check_i22b, check_i5b,
     check_i23, check_i23p, check_i24, check_i24b, check_i25, check_i30, check_i31,
-    check_r11, check_i34,
+    check_r11, check_i34, check_i36,
     check_i26, check_i26a, check_c01, check_c02, check_i35,
     check_r04, check_r05, check_r06, check_r07, check_r08, check_r12, check_r13, check_r14, check_r15,
     check_r09,

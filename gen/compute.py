@@ -121,13 +121,14 @@ class Table:
     def rounded(self) -> "Table":
         """Every cell and total rounded half-up from its exact value (totals from exact sums)."""
         for row in self.rows:
-            row.v = [money(x) for x in row.v]
-        self.total = [money(x) for x in self.total]
+            row.v = [None if x is None else money(x) for x in row.v]
+        self.total = [None if x is None else money(x) for x in self.total]
         return self
 
 
-def _add(a: list[Decimal], b: list[Decimal]) -> list[Decimal]:
-    return [x + y for x, y in zip(a, b)]
+def _add(a: list[Decimal | None], b: list[Decimal | None]) -> list[Decimal | None]:
+    """Column sums; an unknown figure (None: 表8/9's unsplit 基本支出) makes its sum unknown."""
+    return [None if x is None or y is None else x + y for x, y in zip(a, b)]
 
 
 class Names:
@@ -225,6 +226,10 @@ class Ledger:
         for p in budget.projects:
             if p.fund is not None:
                 self.projects[p.code][p.fund] += p.total()
+        self.fund_basic: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+        for item in budget.fund_basic:
+            self.fund_basic[(item.code, item.family)] = _add(self.fund_basic[(item.code, item.family)],
+                                                             [item.personnel, item.public])
         self.by_fund: dict[Fund, Decimal] = defaultdict(lambda: ZERO)
         for amounts in self.income.values():
             for fund, amount in amounts.items():
@@ -241,6 +246,19 @@ class Ledger:
             total = _sum_funds(amounts, funds)
             project = _sum_funds(self.projects.get(code, {}), funds)
             result[code] = [total, total - project, project]
+        return result
+
+    def family_spending(self, family: str, funds) -> dict[str, list[Decimal]]:
+        """表8/表9 per 项: [合计, 基本支出, 人员经费, 公用经费, 项目支出]; 人员/公用 from 基金基本支出
+        (checks make them add up to 基本支出 = income − projects).  A 项 whose 基本支出 the workbook does
+        not split (one made before the sheet existed; checks give a 提示) has None there: printed blank,
+        never guessed, and so are the subtotals above it."""
+        spending = self.spending(funds)
+        result = {}
+        for code in spending.keys() | {c for c, f in self.fund_basic if f == family}:
+            total, basic, project = spending.get(code, [ZERO] * 3)
+            split = self.fund_basic.get((code, family), [None, None] if basic else [ZERO, ZERO])
+            result[code] = [total, basic, *split, project]
         return result
 
 
@@ -311,8 +329,8 @@ def compute(budget: Budget, catalog: Catalog | None = None) -> Disclosure:
     t2 = table2(ledger, names)
     t3 = function_table({c: v for c, v in ledger.spending(tuple(Fund)).items()}, 3, names)
     t5 = function_table(ledger.spending(GPB_FUNDS), 3, names)
-    t8 = function_table(ledger.spending(FAMILIES[1][1]), 3, names)
-    t9 = function_table(ledger.spending(FAMILIES[2][1]), 3, names)
+    t8 = function_table(ledger.family_spending(*FAMILIES[1]), 5, names)
+    t9 = function_table(ledger.family_spending(*FAMILIES[2]), 5, names)
     t6 = table6(budget, catalog)
     t7 = table7(budget, names)
     t10 = table10(budget)

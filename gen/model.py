@@ -143,6 +143,21 @@ class BasicItem:
 
 
 @dataclass
+class FundBasicItem:
+    """基本支出 of one 项 from 政府性基金预算 or 国有资本经营预算 (表8/表9's 人员经费 and 公用经费):
+    the workbook's 收入明细 gives only income − projects for these budgets, not its split."""
+
+    code: FunctionCode
+    family: str  # schema.FUND_BASIC_FAMILIES
+    personnel: Decimal
+    public: Decimal
+    cells: Cells
+
+    def total(self) -> Decimal:
+        return self.personnel + self.public
+
+
+@dataclass
 class SanGongItem:
     key: str
     label: str
@@ -193,3 +208,4 @@ class Budget:
     name_cells: dict[str, Cells] = field(default_factory=dict)  # where each declared name sits
     uses_cells: dict[tuple[str, str], Cells] = field(default_factory=dict)  # same keys -> its 支出用途 row
     function_cells: list[Cells] = field(default_factory=list)  # parallel to unit.functions
+    fund_basic: list[FundBasicItem] = field(default_factory=list)  # 基金基本支出 (optional sheet)

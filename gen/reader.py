@@ -15,7 +15,7 @@ from pathlib import Path
 from . import schema
 from .findings import Findings
 from .model import (ZERO, BasicItem, Budget, CarryoverItem, Cells, Compared, EconomicCode, FunctionCode,
-                    IncomeLine, Indicator, Project, SanGongItem, Unit)
+                    FundBasicItem, IncomeLine, Indicator, Project, SanGongItem, Unit)
 from .schema import EconClass, Fund, Kind
 from .workbook_file import open_rows
 from .values import (Parsed, clean_text, parse_area, parse_code, parse_count, parse_date, parse_decimal,
@@ -61,8 +61,9 @@ _UNIT_SUFFIX = re.compile(r"\((?:万元|元)\)$")
 class _Sheet:
     """One sheet's rows plus the findings collected while reading it."""
 
-    def __init__(self, name: str, rows: list[list], findings: Findings, parsers=None):
+    def __init__(self, name: str, rows: list[list], findings: Findings, parsers=None, absent: bool = False):
         self.name, self.rows, self.findings = name, rows, findings
+        self.absent = absent  # an added (optional) sheet the workbook does not have: no records, no error
         self.parsers = parsers or _PARSERS
         self.hidden_rows = getattr(rows, "hidden_rows", frozenset())  # workbook_file.SheetRows
         self.hidden_cols = getattr(rows, "hidden_cols", frozenset())
@@ -115,6 +116,8 @@ def _default(kind: Kind):
 
 def _read_table(sheet: _Sheet, spec: schema.TableSheet) -> list[tuple[dict, Cells]]:
     """Records below the header row; columns located by their header text."""
+    if sheet.absent:
+        return []
     wanted = {normalise_label(c.label): c for c in spec.columns}
     header_row, columns = None, {}
     for r, row in enumerate(sheet.rows[:30]):
@@ -198,14 +201,14 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
 
     def sheet(spec) -> _Sheet:
         rows = sheets.get(normalise_label(spec.name))
-        if rows is None:
+        absent = rows is None and getattr(spec, "added", False)  # made before the sheet existed: empty
+        if rows is None and not absent:
             others = [n for n in getattr(book, "names", ()) if normalise_label(n) not in contract
                       and n not in (schema.INSTRUCTIONS_SHEET, "代码表")]
             hint = f"工作簿中有未识别的工作表“{'”“'.join(others[:5])}”，如果是改了名，请改回“{spec.name}”。" if others else ""
             findings.error(R_STRUCTURE, f"缺少工作表“{spec.name}”。{hint}请用 gen template 生成的模板填写，不要删除或改名工作表。",
                            f"{spec.name}!A1")
-            rows = []
-        opened.append(_Sheet(spec.name, rows, findings, parsers))
+        opened.append(_Sheet(spec.name, rows or [], findings, parsers, absent=absent))
         return opened[-1]
 
     u_cur, u_prior, _, u_cells = _read_keyed(sheet(schema.UNIT_INFO), schema.UNIT_INFO)
@@ -263,6 +266,14 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
     basic = [BasicItem(EconomicCode(v["code"]), v["name"], v["personnel"], v["public"], cells)
              for v, cells in _read_table(sheet(schema.BASIC), schema.BASIC)]
 
+    fund_basic = []
+    for v, cells in _read_table(sheet(schema.FUND_BASIC), schema.FUND_BASIC):
+        family = v["family"]
+        if family and family not in schema.FUND_BASIC_FAMILIES:
+            findings.error(R_VALUE, f"资金性质“{family}”不在下拉列表中，请选择{'或'.join(schema.FUND_BASIC_FAMILIES)}。",
+                           cells["family"])
+        fund_basic.append(FundBasicItem(FunctionCode(v["code"]), family, v["personnel"], v["public"], cells))
+
     by_label = {normalise_label(label): key for key, label in schema.SANGONG_ITEMS}
     sangong_rows = {}
     for v, cells in _read_table(sheet(schema.SANGONG), schema.SANGONG):
@@ -293,6 +304,7 @@ def read_budget(path: str | Path) -> tuple[Budget, Findings]:
         projects=projects, basic=basic, sangong=sangong, carryover=carryover, other=o_cur, other_cells=o_cells,
         overall_perf=overall, project_perf=per_project, unit_cells=u_cells, names=names,
         name_cells=name_cells, uses_cells=uses_cells, function_cells=[c for _, c in function_rows],
+        fund_basic=fund_basic,
     )
     for opened_sheet in opened:
         opened_sheet.report_hidden()

@@ -46,6 +46,7 @@ class TableSheet:
     purpose: str
     columns: tuple[Column, ...]
     example: tuple = ()
+    added: bool = False  # a sheet added after contract v1: a workbook made before it reads it as empty
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -287,6 +288,21 @@ BASIC = TableSheet(
     ),
 )
 
+FUND_BASIC_FAMILIES = ("政府性基金预算", "国有资本经营预算")
+FUND_BASIC = TableSheet(
+    key="fund_basic",
+    name="基金基本支出",
+    purpose="政府性基金预算、国有资本经营预算（各含上级转移支付）安排的基本支出，按功能分类项级分为人员经费和公用经费，"
+            "即表8、表9的“基本支出”。没有这两种资金的基本支出的，整表留空。",
+    columns=(
+        Column("code", "功能科目编码", C, 14, "7位项级编码，与“收入明细”一致", required=True),
+        Column("family", "资金性质", T, 18, "从下拉列表选择", required=True, choices=FUND_BASIC_FAMILIES),
+        Column("personnel", "人员经费", A, 13),
+        Column("public", "公用经费", A, 13),
+    ),
+    added=True,
+)
+
 SANGONG_ITEMS = (
     ("abroad", "因公出国（境）费"),
     ("reception", "公务接待费"),
@@ -389,7 +405,7 @@ PROJECT_PERF = TableSheet(
     ),
 )
 
-SHEETS = (UNIT_INFO, FUNCTIONS, TOTALS, INCOME, USES, PROJECTS, BASIC, SANGONG, CARRYOVER, OTHER,
+SHEETS = (UNIT_INFO, FUNCTIONS, TOTALS, INCOME, USES, PROJECTS, BASIC, FUND_BASIC, SANGONG, CARRYOVER, OTHER,
           OVERALL_PERF, PROJECT_PERF)
 SHEETS_BY_KEY = {s.key: s for s in SHEETS}
 INSTRUCTIONS_SHEET = "填表说明"
@@ -438,6 +454,11 @@ GUIDES = {
         "一体化系统“基本支出明细表”（一般公共预算基本支出，按经济分类款级），即公开表6；人员经费为工资福利支出"
         "和对个人和家庭的补助，公用经费为商品和服务支出等。",
         "经济科目编码：30101；经济科目名称：基本工资；人员经费：73.78（公用经费留空）"),
+    "fund_basic": Guide(
+        "一体化系统“基本支出明细表”中政府性基金预算、国有资本经营预算（含上级转移支付）安排的部分，按功能分类项级和"
+        "资金性质汇总人员经费和公用经费；每项每种资金一行，人员经费与公用经费之和等于“收入明细”中这一项这种资金的收入"
+        "减去其项目支出。只有一般公共预算的单位整表留空。",
+        "功能科目编码：2120801；资金性质：政府性基金预算；人员经费：12.50；公用经费：3.20"),
     "sangong": Guide(
         "批复的“三公”经费预算表（一体化系统“三公”经费预算表），即公开表10；上年预算数取上年公开文本表10。"
         "四个项目各占一行，没有的金额留空。",

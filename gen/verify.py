@@ -406,6 +406,8 @@ def check_row_sums(c: _Checker, t: Table) -> None:
         parts = [j for js, depth in kids for j in _group_columns(t, js, depth)]
         what = f"{t.name}“{t.col_name(total)}”不等于{'、'.join(dict.fromkeys(t.col_name(j) for j in parts))}之和"
         for r in t.rows:
+            if all(r.v[j] is None for j in parts) and all(re.search("人员经费|公用经费", t.col_name(j)) for j in parts):
+                continue  # 表8/9: a 基本支出 the workbook did not split is published unsplit (blank 人员/公用)
             c.sums(lambda: t.row_place(r, total), _val(r.v[total]), [_val(r.v[j]) for j in parts], what)
 
 
@@ -929,7 +931,11 @@ def check_project_narrative(c: _Checker, f: _Facts, part: list[Sentence]) -> Non
 
 def check_fund_narrative(c: _Checker, f: _Facts, part: list[Sentence], no: int) -> None:
     """第三部分 八/九/十一: the amounts in the sentence equal 表8/表9/表11 合计行."""
-    cols = {8: ("合计", "基本支出", "项目支出"), 9: ("合计", "基本支出", "项目支出"),
+    basic = ("基本支出", "小计")  # 表8/表9 split 基本支出 into 小计 / 人员经费 / 公用经费
+    t = c.doc.table(no)
+    if t is not None and t.col(*basic) is None:
+        basic = ("基本支出",)  # a template with 基本支出 as one column
+    cols = {8: ("合计", basic, "项目支出"), 9: ("合计", basic, "项目支出"),
             11: (("总计",), ("财政拨款", "合计"), ("非财政拨款", "合计"))}[no]
     for s in part:
         m = re.search(r"安排的支出" + MONEY + r"[，,]其中[：:](?:基本支出|财政拨款结转)" + MONEY
@@ -940,6 +946,11 @@ def check_fund_narrative(c: _Checker, f: _Facts, part: list[Sentence], no: int) 
             key = col if isinstance(col, tuple) else (col,)
             _say(c, s, _money(m, k + 1), f.cell(no, *key), f"表{no}“{'/'.join(key)}”")
         c.sums(s.place, _money(m, 1), [_money(m, 2), _money(m, 3)], f"第三部分 {_cn_name(no)}的总额不等于两部分之和")
+    for s in part if no in (8, 9) else ():
+        m = re.search(r"基本支出中[，,]人员经费" + MONEY + r"[，,]公用经费" + MONEY, s.text)
+        if m:
+            for k, col in enumerate(("人员经费", "公用经费")):
+                _say(c, s, _money(m, k + 1), f.cell(no, "基本支出", col), f"表{no}“{col}”")
 
 
 _SANGONG = ("因公出国（境）费", "公务用车购置费", "公务用车运行费", "公务接待费")

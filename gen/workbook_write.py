@@ -78,6 +78,7 @@ CODES_SHEET = "代码表"
 L_FUNC, L_FUNC_ITEM, L_FUNC_CLASS, L_FUNC_TABLE = "gen_func_codes", "gen_func_items", "gen_func_classes", "gen_func_table"
 L_ECON_ITEM, L_ECON_TABLE = "gen_econ_items", "gen_econ_table"
 L_FUND, L_KIND, L_SANGONG = "gen_funds", "gen_unit_kinds", "gen_sangong_items"
+L_FUND_BASIC = "gen_fund_basic_families"
 L_L1_PROJECT, L_L1_OVERALL, L_L2 = "gen_perf_l1_project", "gen_perf_l1_overall", "gen_perf_l2"
 
 # Drop-downs by (sheet key, column/field key): (list name, strict).  Codes only warn: the bundled
@@ -88,6 +89,8 @@ DROPDOWNS = {
     ("projects", "code"): (L_FUNC_ITEM, False),
     ("projects", "fund"): (L_FUND, True),
     ("basic", "code"): (L_ECON_ITEM, False),
+    ("fund_basic", "code"): (L_FUNC_ITEM, False),
+    ("fund_basic", "family"): (L_FUND_BASIC, True),
     ("sangong", "item"): (L_SANGONG, True),
     ("unit", "kind"): (L_KIND, True),
     ("overall_perf", "l1"): (L_L1_OVERALL, False),
@@ -241,6 +244,7 @@ def _build_lists(wb: Workbook) -> None:
     add("经济科目（款）", [(c, n) for c, n in econ if len(c) == 5], list_name=L_ECON_ITEM)
     lists.add("资金来源", schema.FUND_LABELS, list_name=L_FUND)
     lists.add("单位类型", schema.UNIT_INFO.field("kind").choices, list_name=L_KIND)
+    lists.add("基金基本支出资金性质", schema.FUND_BASIC_FAMILIES, list_name=L_FUND_BASIC)
     lists.add("“三公”经费项目", [label for _, label in schema.SANGONG_ITEMS], list_name=L_SANGONG)
     lists.add("项目绩效一级指标", schema.PERF_L1_PROJECT, list_name=L_L1_PROJECT)
     lists.add("整体绩效一级指标", schema.PERF_L1_OVERALL, list_name=L_L1_OVERALL)
@@ -359,6 +363,9 @@ def _table_extras(spec: schema.TableSheet) -> list[tuple[str, int, object, bool]
     if spec is schema.BASIC:
         return [("合计（自动）", 13, total(L("personnel"), L("public")), True),
                 ("目录中的名称（自动）", 28, name_of(L("code"), L_ECON_TABLE), False)]
+    if spec is schema.FUND_BASIC:
+        return [("基本支出（自动）", 13, total(L("personnel"), L("public")), True),
+                ("目录中的名称（自动）", 30, name_of(L("code"), L_FUNC_TABLE), False)]
     if spec is schema.USES:
         return [("类名称（自动）", 24, name_of(L("code"), L_FUNC_TABLE), False)]
     if spec is schema.SANGONG:
@@ -510,7 +517,7 @@ _RULES = (
     "金额一律以“万元”为单位、保留两位小数（如 3547.87），只填数字，不写“万元”“元”；没有的金额留空，留空按 0 计。",
     "人数、车辆数、设备台数填整数；日期填如 2024-01-26；年度填四位年份。",
     "功能科目、经济科目编码只填数字，可以从下拉列表选择。列表来自内置的部分目录，目录中没有的编码也可以直接输入"
-    "（会弹出提示，确认即可）；右侧灰色列显示目录中的名称，供核对编码。资金来源、单位类型、“三公”项目、绩效一级指标请从下拉列表选择。",
+    "（会弹出提示，确认即可）；右侧灰色列显示目录中的名称，供核对编码。资金来源、资金性质、单位类型、“三公”项目、绩效一级指标请从下拉列表选择。",
     "行不够时，在表格中间选中一行，右键“插入”整行（工作表已保护但允许插入行、调整行高列宽）。确需修改锁定内容时，"
     "可用“审阅—撤销工作表保护”（没有密码）。",
     "表格类工作表：第1行是说明，第2行是自动合计，第3行是表头，从第4行起一行填一条记录，中间空行不影响。"

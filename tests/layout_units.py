@@ -22,7 +22,7 @@ def layout_unit(seed: int, projects: int | None = None, factor: int = 1) -> dict
     for key, row in content["totals"].items():
         content["totals"][key] = ([_times(row[0], factor), _times(row[1], factor), row[2]]
                                   if isinstance(row, list) else _times(row, factor))
-    for sheet in ("income", "basic", "sangong", "carryover"):
+    for sheet in ("income", "basic", "fund_basic", "sangong", "carryover"):
         for row in content[sheet]:
             for k in _MONEY & row.keys():
                 row[k] = _times(row[k], factor)

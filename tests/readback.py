@@ -463,8 +463,23 @@ def check_tables(doc: Document, t: Truth) -> list[Failure]:
     return out
 
 
+def check_fund_split(doc: Document, t: Truth) -> list[Failure]:
+    """第三部分 八/九: a 基本支出 of 政府性基金 / 国有资本经营预算 is followed by its 人员经费 and 公用经费 (表8/表9
+    columns [合计, 基本支出, 人员经费, 公用经费, 项目支出]); none is said where there is no 基本支出."""
+    out = []
+    for number, name in (("八", "表8"), ("九", "表9")):
+        _, basic, personnel, public, _ = t.table_totals[name]
+        text = " ".join(doc.section(number))
+        want = f"基本支出中，人员经费{wan(personnel)}万元，公用经费{wan(public)}万元。" if basic else ""
+        said = re.search(r"基本支出中[^。]*。", text)
+        if (said.group(0) if said else "") != want:
+            out.append(Failure(f"{number} 人员经费/公用经费 sentence", f"第三部分 {number}", want or "(none)",
+                               said.group(0) if said else "(none)"))
+    return out
+
+
 CHECKS = (check_sources, check_spending, check_gpb_items, check_sangong, check_zero_increase, check_projects, check_performance, check_fiscal_uses,
-          check_tables)
+          check_tables, check_fund_split)
 
 
 def build_and_check(content: dict, renderer, folder: Path) -> tuple[bytes | None, list[Failure]]:
@@ -520,4 +535,5 @@ def figures(t: Truth) -> int:
     performance = 4 + 2
     uses = sum(2 * len(c) for c in t.family_classes.values())
     tables = sum(len(v) for v in t.table_totals.values()) + len(t.empty)
+    tables += sum(2 for name in ("表8", "表9") if t.table_totals[name][1])  # 八/九's 人员经费, 公用经费
     return sources + spending + projects + performance + uses + tables

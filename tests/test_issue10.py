@@ -170,8 +170,8 @@ def test_tables_keep_carry_over_and_fund_columns_consistent(bureau):
     assert t["t2"].total[1] == D("790.00")  # 财政拨款小计: 200 + 5 + 555 + 30, 国有资本 included
     assert t["t11"].total[:2] == [D("65.50"), D("65.50")]
     assert t["t5"].total == [D("205.00"), D("192.00"), D("13.00")] and t["t6"].total[0] == D("192.00")
-    assert t["t8"].total == [D("555.00"), D("0.00"), D("555.00")]
-    assert t["t9"].total == [D("30.00"), D("0.00"), D("30.00")]
+    assert t["t8"].total == [D("555.00"), D("0.00"), D("0.00"), D("0.00"), D("555.00")]
+    assert t["t9"].total == [D("30.00"), D("0.00"), D("0.00"), D("0.00"), D("30.00")]
 
 
 def test_basic_spending_lists_each_kuan_under_its_own_kind(bureau):

@@ -67,7 +67,7 @@ def test_small_business_excess_within_a_larger_procurement_gap_is_one_finding(ex
     example_budget.other["procurement"] = D("1.74")
     finding = the_one(check_budget(example_budget), "I26")
     assert "相差 2.00 万元" in finding.message
-    assert "同一差额也使 I26a（中小企业预留） 不成立，它们共同涉及 其他事项!B3" in finding.message
+    assert finding.message.endswith("（同一差额也使 I26a（中小企业预留） 不成立，它们共同涉及 其他事项!B3，请先核对它。）")
 
 
 def test_small_business_above_procurement_alone(example_budget):
@@ -149,10 +149,20 @@ def _add_money(budget, **amounts) -> None:
         budget.income[1].amounts[Fund[fund]] += D(amount)
 
 
+T1_INCOME_LINES = [  # 表1's left side down to 上年结转结余, as the standard prints it
+    ("head", "一、本年收入"), ("item", "1. 一般公共预算拨款"), ("sub", "其中：一般财力"),
+    ("sub", "上级一般公共预算安排转移支付"), ("item", "2. 政府性基金预算拨款"), ("sub", "其中：政府性基金收入"),
+    ("sub", "上级政府性基金安排转移支付"), ("item", "3. 国有资本经营预算拨款"), ("sub", "其中：国有资本经营收入"),
+    ("sub", "上级国有资本经营预算安排转移支付"), ("item", "4. 财政专户核拨"), ("item", "5. 单位资金"),
+    ("sub", "其中：事业收入"), ("sub", "上级补助收入"), ("sub", "附属单位上缴收入"), ("sub", "事业单位经营收入"),
+    ("sub", "其他收入")]
+
+
 def test_table1_carry_over_and_balance_rows(example_budget):
     _add_money(example_budget, CARRY_GPB="1.00", CARRY_GF="4.00", CARRY_SOE="2.00",
                BALANCE_SPECIAL="3.00", BALANCE_UNIT="2.50")
     rows = [(r["kind"], r["label"], r["amount"]) for r in compute(example_budget).tables["t1"]["rows"]]
+    assert [row[:2] for row in rows[:17]] == T1_INCOME_LINES
     assert rows[17:] [:8] == [
         ("head", "二、上年结转结余", D("12.50")),
         ("item", "1. 财政拨款结转", D("7.00")),
@@ -204,7 +214,9 @@ def test_fund_table_total_is_compared_with_table4(tmp_path):
     d = Doc(random_docx(10, tmp_path)[0])
     d.cell(8, "合  计", 1, "12,803.69", "12,803.59")
     ps = d.problems()
-    assert found(ps, "表4 “政府性基金预算”行", "表8 合计行“合计”列", message="政府性基金预算支出（表4、表8）不一致"), show(ps)
+    assert found(ps, "表4 “政府性基金预算”行", "表8 合计行“合计”列",
+                 message="政府性基金预算支出（表4、表8）不一致：表4 “政府性基金预算”行 为 12,803.59，"
+                         "表8 合计行“合计”列 为 12,803.69。"), show(ps)
 
 
 def test_fund_table_class_row_is_compared_with_its_table4_column(tmp_path):
@@ -216,10 +228,12 @@ def test_fund_table_class_row_is_compared_with_its_table4_column(tmp_path):
 
 
 def test_a_source_with_money_must_have_its_sentence(tmp_path):
-    d = Doc(random_docx(10, tmp_path)[0])
-    d.remove_paragraph("财政专户核拨")
-    ps = d.problems()
-    assert found(ps, "第三部分 二", "表1 “财政专户核拨”行", message="第三部分 二没有说明财政专户核拨"), show(ps)
+    data = random_docx(10, tmp_path)[0]
+    for label, line in (("财政专户核拨", "财政专户核拨"), ("上级一般公共预算安排的转移支付资金", "上级一般公共预算安排转移支付")):
+        d = Doc(data)
+        d.remove_paragraph(label)
+        ps = d.problems()
+        assert found(ps, "第三部分 二", f"表1 “{line}”行", message=f"第三部分 二没有说明{label}。"), show(ps)
 
 
 def test_item_sentence_found_by_name_when_its_class_row_is_missing(example_docx):
@@ -261,3 +275,118 @@ def test_blank_repeated_indicators_merge_within_their_own_first_level(example_bu
                          ("", "continue")]
     assert column(1) == [("数量指标", "restart"), ("", "continue"), ("数量指标", "restart"), ("", "continue"),
                          ("时效指标", None)]
+
+
+def test_function_table_row_kinds_follow_the_code(example_budget):
+    """表2/3/5: a 类 row has only its 3 digits, a 款 row 5, a 项 row 7 — the template styles rows by kind."""
+    _add_money(example_budget, GF="5.00")
+    tables = compute(example_budget).tables
+    for key in ("t2", "t3", "t5"):
+        kinds = [(r.kind, r.code) for r in tables[key].rows]
+        assert kinds and all(kind == ("lei" if not code[1] else "kuan" if not code[2] else "xiang")
+                             for kind, code in kinds), (key, kinds)
+        assert {k for k, _ in kinds} == {"lei", "kuan", "xiang"}
+
+
+def test_table2_fiscal_subtotal_has_all_three_budgets_and_only_them(example_budget):
+    """表2 财政拨款小计 = 一般公共预算 + 基金 + 国有资本 (本级 and 上级); 财政专户, 单位资金 and 结转 are not in it."""
+    _add_money(example_budget, GF="50.00", GF_TRANSFER="4.00", SOE="30.00", SOE_TRANSFER="7.00", SPECIAL="3.00",
+               CARRY_GPB="6.00")
+    total = compute(example_budget).tables["t2"].total
+    assert total[:2] == [D("3647.87"), D("3638.37")]  # 总计 = 3547.87 + 100; 小计 = 3547.37 + 91
+
+
+def test_basic_spending_lists_each_kuan_under_its_own_column(example_budget):
+    """第三部分 六: 人员经费 lists the 款 with 人员经费, 公用经费 those with 公用经费 (表6's columns)."""
+    basic = compute(example_budget).n["basic"]
+    assert basic["public_items"] == ["办公费", "水费", "电费", "邮电费", "差旅费", "维修（护）费", "工会经费", "福利费",
+                                     "公务用车运行维护费"]
+    assert basic["personnel_items"] == ["基本工资", "津贴补贴", "奖金", "机关事业单位基本养老保险缴费", "职工基本医疗保险缴费",
+                                        "其他社会保障缴费", "住房公积金", "退休费", "生活补助"]
+
+
+def test_table4_left_side_is_the_three_kinds_of_fiscal_money(example_budget):
+    _add_money(example_budget, GF="50.00", SOE_TRANSFER="7.00")
+    rows = compute(example_budget).tables["t4"]["rows"]
+    assert [(r["kind"], r["label"], r["amount"]) for r in rows[:4]] == [
+        ("head", "一、财政拨款（补助）", D("3604.37")), ("item", "一般公共预算", D("3547.37")),
+        ("item", "政府性基金预算", D("50.00")), ("item", "国有资本经营预算", D("7.00"))]
+
+
+def test_table6_class_names_come_from_the_standard_without_a_catalog(example_budget):
+    from gen.catalog import Catalog
+    from gen.compute import table6
+    t6 = table6(example_budget, Catalog(function={}, economic={}))
+    assert [r.name for r in t6.rows if r.kind == "lei"] == ["工资福利支出", "商品和服务支出", "对个人和家庭的补助"]
+
+
+def test_sangong_total_counts_every_fund_and_keeps_its_reason(example_budget):
+    reception = next(i for i in example_budget.sangong if i.key == "reception")
+    reception.gf = D("1.00")
+    example_budget.totals["sangong"].reason = "公务接待增加"
+    total = compute(example_budget).n["sangong_total"]
+    assert (total.current, total.reason) == (D("4.60"), "公务接待增加")
+
+
+def test_amount_on_a_class_or_kuan_row_is_an_error(tmp_path, example_content):
+    example_content["income"].insert(0, {"code": "20801", "name": "人力资源和社会保障管理事务", "gpb": "1.00"})
+    r04 = findings_of(checked(tmp_path, example_content), "R04")
+    assert [(f.cells, f.message.split("；")[0]) for f in r04] == [
+        (("收入明细!A4",), "“收入明细”20801 是款级编码，金额要填在所属的 7 位项级编码行")]
+
+
+def test_function_code_outside_the_classes(example_budget):
+    example_budget.income[0].code = FunctionCode("2990101")
+    r04 = findings_of(check_budget(example_budget), "R04")
+    assert [(f.cells, f.message) for f in r04] == [
+        (("收入明细!A4",), "功能科目 2990101 的类 299 不是支出功能分类的类（201～234），请核对编码。")]
+
+
+def test_missing_reason_of_an_income_line_names_all_its_amount_cells(example_budget):
+    example_budget.income[1].reason = ""
+    finding = the_one(check_budget(example_budget), "R08")
+    assert finding.cells == ("收入明细!Q5", "收入明细!C5", "收入明细!D5", "收入明细!P5")
+
+
+def test_blank_projects_sheet_points_at_the_approved_figures(tmp_path, example_content):
+    example_content["projects"] = []
+    finding = findings_of(checked(tmp_path, example_content), "R10")[0]
+    assert finding.cells == ("项目!A4", "收支总额!B19", "收支总额!B21")
+    assert "批复的项目支出为 3,123.55 万元" in finding.message
+
+
+def test_prior_year_total_against_its_parts(example_budget):
+    example_budget.totals["basic"].prior += 1
+    finding = the_one(check_budget(example_budget), "I31")
+    assert finding.cells == ("收支总额!C3", "收支总额!C18", "收支总额!C19")
+    assert finding.message == ("“收支总额”上年基本支出与项目支出之和 3,909.27 万元，与上年收支总计 3,908.27 万元相差 1.00 万元，"
+                               "请对照上年预算核对。")
+
+
+def test_half_width_punctuation_in_an_indicator_names_its_cell(tmp_path, example_content):
+    example_content["project_perf"][0]["l3"] = "参保人数,人"
+    finding = the_one(checked(tmp_path, example_content), "R09", WARNING)
+    assert finding.cells == ("项目绩效!D4",)
+
+
+def test_basic_spending_sentence_figures_equal_table6(example_docx):
+    d = Doc(example_docx)
+    d.sentence("人员经费411.02万元", "411.02", "411.12")
+    ps = d.problems()
+    assert found(ps, "第三部分 六第2段", "表6 合计行“人员经费”列",
+                 message="人员经费不一致：第三部分 六第2段 为 411.12，表6 合计行“人员经费”列 为 411.02。"), show(ps)
+
+
+def test_table4_spending_total_of_a_fund_equals_its_income(example_docx):
+    d = Doc(example_docx)
+    d.cell(4, "收 入 总 计", 4, "3,547.47", "3,547.37")
+    ps = d.problems()
+    assert found(ps, "表4 “一般公共预算”行", "表4 支出总计“一般公共预算”列", message="一般公共预算收入与支出（表4）不一致"), show(ps)
+
+
+def test_unarranged_spending_must_be_zero(example_docx):
+    d = Doc(example_docx)
+    d.sentence("项目支出3,123.55万元，占", "项目支出3,123.55万元，占88.04%，比上年预算减少334.08万元，下降9.66%", "项目支出未安排")
+    ps = d.problems()
+    assert found(ps, "第三部分 三第3段", "表3 合计行“项目支出”列",
+                 message="第三部分 三说“项目支出未安排”，但表3 合计行“项目支出”列为 3,123.55。"), show(ps)

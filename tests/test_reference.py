@@ -162,4 +162,6 @@ def test_every_table_has_its_header_rows_and_a_total(document):
     assert t2[0][0] == "功能分类科目编码" and t2[1][:3] == ["类", "款", "项"]
     assert "上级一般公共预算安排的转移支付" in t2[1]
     assert t2[-1][3] == "合  计" and t2[-1][4] == "3,547.87"
-    assert tables[7][-1][4:] == ["", "", ""]  # 表8: empty table keeps its 合计 row blank
+    assert tables[7][-1][4:] == [""] * 5  # 表8: empty table keeps its 合计 row blank
+    assert tables[7][1] == ["类", "款", "项", "功能分类科目名称", "合计", "基本支出", "基本支出", "基本支出", "项目支出"]
+    assert tables[7][2][5:8] == ["小计", "人员经费", "公用经费"]

@@ -507,6 +507,23 @@ def generate(shape: Shape) -> dict:
                 row[f"{side}_public"] = yuan(rest - personnel)
             carryover.append(row)
 
+    # 基金基本支出 (表8/表9): each 项's 政府性基金 / 国有资本经营 money not spent on projects, split into 人员经费
+    # and 公用经费 at a random cent.  Its own random stream, so the rest of a seed's unit stays as it was.
+    split_rng = random.Random(f"{shape.seed}-fund-basic")
+    fund_basic = []
+    for code in sorted(money):
+        for family, funds in FAMILIES[1:]:
+            rest = sum(money[code].get(f, 0) for f in funds) - sum(a for p, f, a in projects
+                                                                    if f in funds and p["code"] == code)
+            if rest:
+                personnel = split_rng.choice((0, rest, split_rng.randint(0, rest), split_rng.randint(0, rest)))
+                row = {"code": code, "family": family}
+                if personnel:
+                    row["personnel"] = yuan(personnel)
+                if rest - personnel:
+                    row["public"] = yuan(rest - personnel)
+                fund_basic.append(row)
+
     # 绩效: every co-funded and carry-over project, and some others, get a 项目支出绩效目标表.
     names_by_count = defaultdict(int)
     for p, _, _ in projects:
@@ -545,6 +562,7 @@ def generate(shape: Shape) -> dict:
         "uses": uses,
         "projects": [p for p, _, _ in projects],
         "basic": basic_rows,
+        "fund_basic": fund_basic,
         "sangong": sangong_rows,
         "carryover": carryover,
         "other": {
@@ -700,10 +718,12 @@ def truth(content: dict) -> Truth:
     t11 = [sum(cents(r.get(c)) for r in content["carryover"]) for c in
            ("fiscal_personnel", "fiscal_public", "fiscal_project", "other_personnel", "other_public", "other_project")]
 
-    def family(funds):
+    def family(label, funds):
         total = sum(by_fund[f] for f in funds)
         proj = sum(by_project_fund[f] for f in funds)
-        return [total, total - proj, proj]
+        rows = [r for r in content.get("fund_basic", []) if r["family"] == label]
+        split = [sum(cents(r.get(c)) for r in rows) for c in ("personnel", "public")]
+        return [total, total - proj, *split, proj]
 
     fiscal_cur = sum(by_fund[f] for f in CURRENT_FISCAL)
     carry_fiscal = sum(by_fund[f] for f in CARRY_FISCAL)
@@ -717,8 +737,8 @@ def truth(content: dict) -> Truth:
         "表5": [sum(by_fund[f] for f in GPB_FAMILY), sum(by_fund[f] for f in GPB_FAMILY) - gpb_project, gpb_project],
         "表6": [personnel + public, personnel, public],
         "表7": [gpb_project] + gpb_econ,
-        "表8": family(("gf", "gf_transfer")),
-        "表9": family(("soe", "soe_transfer")),
+        "表8": family(*FAMILIES[1]),
+        "表9": family(*FAMILIES[2]),
         "表10": [sum(sg_cols)] + sg_cols,
         "表11": [sum(t11), sum(t11[:3])] + t11[:3] + [sum(t11[3:])] + t11[3:],
     }.items()}

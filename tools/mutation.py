@@ -81,7 +81,8 @@ def module_of(name: str) -> str:
 
 
 def _functions(tree: ast.AST) -> dict[str, ast.AST]:
-    """Every function by the name mutmut gives it: ``x_f`` for a function, ``xǁClassǁf`` for a method."""
+    """Top-level functions by name, methods as ``xǁClassǁf`` (mutmut's name) and by their own name (mutmut
+    defines a method's mutants inside its class under their mangled names)."""
     named: dict[str, ast.AST] = {}
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -107,8 +108,7 @@ def describe(workdir: Path, name: str) -> tuple[str, str, str]:
         return f"{module}:?", "", function
     before = ast.get_source_segment(mutated_source, orig, padded=True).splitlines()
     after = ast.get_source_segment(mutated_source, mutant, padded=True).splitlines()
-    original = _functions(ast.parse(original_source)).get(stem.removeprefix("x_") if stem.startswith("x_") else
-                                                         stem.split("ǁ")[-1])
+    original = _functions(ast.parse(original_source)).get(stem if "ǁ" in stem else stem.removeprefix("x_"))
     start = original.lineno if original is not None else None
     after[0] = after[0].replace(function, f"{stem}__mutmut_orig", 1)  # the def line's name differs in every mutant
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
