@@ -152,7 +152,8 @@ def _widths(rows, header, total: int, ncols: int, size: int) -> list[int] | None
 
     Figures first (each column as wide as its widest figure); then the names: on one line if the room
     allows, else on two, else in shares of what is left.  Room left over first widens columns whose
-    header would take more than two lines (an empty 债务利息 column, say), then the names.
+    header would take more than two lines (an empty 债务利息 column, say); with the names on one line,
+    then columns whose header would wrap at all; the rest goes to the names.
     """
     em = size * 10
     numeric_need = [0] * ncols
@@ -160,6 +161,7 @@ def _widths(rows, header, total: int, ncols: int, size: int) -> list[int] | None
     two_lines = [0] * ncols  # ... on MAX_NAME_LINES lines
     text_min = [0] * ncols
     comfort = [0] * ncols    # header on at most two lines
+    single = [0] * ncols     # header on one line
     is_text = [False] * ncols
     for cells, is_header in zip(rows, header):
         for c in cells:
@@ -172,6 +174,7 @@ def _widths(rows, header, total: int, ncols: int, size: int) -> list[int] | None
                 floor = max(longest / MAX_HEADER_LINES, words, 2 * em)
                 text_min[c.col] = max(text_min[c.col], math.ceil(floor) + 2 * CELL_MARGIN)
                 comfort[c.col] = max(comfort[c.col], math.ceil(longest / 2) + 2 * CELL_MARGIN)
+                single[c.col] = max(single[c.col], longest + 2 * CELL_MARGIN + SLACK)
             elif _is_number(text):
                 numeric_need[c.col] = max(numeric_need[c.col], text_width(text, size) + 2 * CELL_MARGIN + SLACK)
             else:
@@ -199,12 +202,13 @@ def _widths(rows, header, total: int, ncols: int, size: int) -> list[int] | None
         if room >= sum(target[i] for i in text_cols):
             for i in text_cols:
                 widths[i] = target[i]
-            extra = total - sum(widths)
-            deficit = [max(0, comfort[i] - widths[i]) for i in range(ncols)]
-            share = min(1.0, extra / sum(deficit)) if sum(deficit) else 0.0
-            for i in range(ncols):
-                widths[i] += int(deficit[i] * share)
-            if weights is None:
+            for wanted in ((comfort, single) if weights is None else (comfort,)):
+                extra = total - sum(widths)
+                deficit = [max(0, wanted[i] - widths[i]) for i in range(ncols)]
+                share = min(1.0, extra / sum(deficit)) if sum(deficit) else 0.0
+                for i in range(ncols):
+                    widths[i] += int(deficit[i] * share)
+            if weights is None:  # names on one line, headers on one line where the room allows
                 return _spread(widths, total - sum(widths), text_cols)
             # the rest to the names, towards one line each
             gap = {i: weights[i] - widths[i] for i in text_cols}
