@@ -12,10 +12,11 @@ import io
 import zipfile
 from decimal import Decimal as D
 
+import pytest
 from lxml import etree
 
 from conftest import make_workbook
-from test_verify import W, Doc, _text, example_docx, found, random_docx, show  # noqa: F401 (fixture)
+from test_verify import W, Doc, _set, _text, example_docx, found, random_docx, show  # noqa: F401 (fixture)
 
 from gen.checks import RULES, check_budget
 from gen.compute import compute
@@ -390,3 +391,137 @@ def test_unarranged_spending_must_be_zero(example_docx):
     ps = d.problems()
     assert found(ps, "第三部分 三第3段", "表3 合计行“项目支出”列",
                  message="第三部分 三说“项目支出未安排”，但表3 合计行“项目支出”列为 3,123.55。"), show(ps)
+
+
+def test_one_figure_changed_is_named_against_the_table_it_must_equal(tmp_path):
+    """Seed 10's document, one figure changed at a time: the cross-table or sentence check names both places."""
+    data = random_docx(10, tmp_path)[0]
+
+    d = Doc(data)
+    total_row = next(tr for tr in d.table(2).iter(W + "tr") if _text(tr.findall(W + "tc")[0]) == "合  计")
+    _set(total_row.findall(W + "tc")[8], "5,815.93")  # 财政专户（教育收费）
+    ps = d.problems()
+    assert found(ps, "表1 “财政专户核拨”行", "表2 合计行“财政专户（教育收费）”列", message="财政专户收入（表1、表2）不一致"), show(ps)
+
+    d = Doc(data)
+    d.cell(5, "合  计", 1, "7,329.54", "7,329.44")
+    ps = d.problems()
+    assert found(ps, "表4 “一般公共预算”行", "表5 合计行“合计”列", message="一般公共预算支出（表4、表5）不一致"), show(ps)
+
+    d = Doc(data)
+    d.sentence("若羌县", "收入预算38,222.72万元", "收入预算38,222.82万元")
+    ps = d.problems()
+    assert found(ps, "第三部分 二第1段", "表1 “收入总计”行", message="收入预算总额不一致：第三部分 二第1段 为 38,222.82"), show(ps)
+
+
+# --- verify: every 表1 income line is compared with its 表2 column (a unit with money in all of them) ----
+
+
+def _tampered_table1(data: bytes, label: str, new: str) -> Doc:
+    """The document with the amount beside the 表1 line ``label`` replaced by ``new``."""
+    d = Doc(data)
+    for tr in d.table(1).iter(W + "tr"):
+        cells = tr.findall(W + "tc")
+        for i, c in enumerate(cells[:-1]):
+            if _text(c).replace(" ", "").endswith(label):
+                _set(cells[i + 1], new)
+                return d
+    raise AssertionError(label)
+
+
+@pytest.mark.parametrize("label,old,new,column", [
+    ("上级政府性基金安排转移支付", "10,895.60", "10,895.61", "上级政府性基金安排的转移支付"),
+    ("4.财政专户核拨", "9,960.90", "9,960.91", "财政专户（教育收费）"),
+    ("5.单位资金", "9,272.43", "9,272.44", "单位资金"),
+    ("其中：政府性基金收入", "833.89", "833.90", "政府性基金预算"),
+    ("1.财政拨款结转", "8,821.27", "8,821.28", "财政拨款结转"),
+])
+def test_each_table1_income_line_is_its_table2_column(tmp_path, label, old, new, column):
+    data, _ = random_docx(37, tmp_path)  # seed 37: 本级/上级 基金, 国资, 财政专户, 单位资金, 结转 and 结余
+    problems = _tampered_table1(data, label, new).problems()
+    assert any(f"表2 合计行“{column}”列" in p.places and old in p.message and new in p.message
+               and "（表1、表2）不一致" in p.message for p in problems), show(problems)
+
+
+def test_fiscal_subtotal_of_table2_is_the_three_budgets_of_table1(tmp_path):
+    data, _ = random_docx(37, tmp_path)
+    d = Doc(data)
+    d.cell(2, "合  计", 2, "59,146.61", old="59,146.60")  # 财政拨款（补助）小计
+    problems = d.problems()
+    assert found(problems, "表2 合计行“财政拨款（补助）小计”列",
+                 message="财政拨款小计不等于表1 各财政拨款收入之和：印出 59,146.61，各组成部分之和为 59,146.60"), show(problems)
+
+
+# --- verify: the identities and sentences a neighbouring check would also notice, each by its own name ----
+
+
+@pytest.mark.parametrize("edit,places,message", [
+    (lambda d: d.cell(5, "合  计", 1, "3,547.38", old="3,547.37"),
+     ("表4 “一般公共预算”行", "表5 合计行“合计”列"), "一般公共预算支出（表4、表5）不一致"),
+    (lambda d: d.cell(7, "合  计", 1, "3,123.06", old="3,123.05"),
+     ("表5 合计行“项目支出”列", "表7 合计行“项目支出合计”列"), "一般公共预算项目支出（表5、表7）不一致"),
+    (lambda d: d.sentence("2024年财政拨款收支总预算", "3,547.37", "3,547.38"),
+     ("第三部分 四第1段", "表4 “收入总计”行"), "财政拨款收支总预算不一致"),
+    (lambda d: d.sentence("阿克陶县社会保险中心收入预算", "收入预算3,547.87", "收入预算3,547.88"),
+     ("第三部分 二第1段", "表1 “收入总计”行"), "收入预算总额不一致"),
+    (lambda d: d.cell(4, "政府性基金预算", 1, "1.00", old=""),
+     ("第三部分 四第2段", "表4 “政府性基金预算”行"), "第三部分 四说“无政府性基金预算拨款”，但表4 “政府性基金预算”行为 1.00"),
+    (lambda d: d.sentence("预算安排规模：10.80", "10.80", "10.81"),
+     ("第三部分 七第15段", "项目支出绩效目标表“2024年城乡居民养老保险网络费（县级）” 年度预算总额"),
+     "项目“2024年城乡居民养老保险网络费（县级）”预算安排规模不一致"),
+    (lambda d: d.sentence("2024年财政拨款“三公”经费比上年预算", "因公出国（境）费增加0.00万元，增长0.00%",
+                          "因公出国（境）费增加1.00万元，增长100.00%"),
+     ("第三部分 十第2段",), "“增加1.00万元，增长100.00%”之后说“均未安排”，与增减额不符"),
+], ids=["t4-t5", "t5-t7", "s4-total", "s2-total", "s4-none", "s7-scale", "s10-unarranged"])
+def test_each_identity_names_itself(example_docx, edit, places, message):
+    d = Doc(example_docx)
+    edit(d)
+    problems = d.problems()
+    assert found(problems, *places, message=message), show(problems)
+
+
+# --- checks: the cell to fix is named, and the message says the figures ------------------------------
+
+
+def test_required_cells_are_named_where_they_are_missing(example_budget):
+    example_budget.projects[0].name = ""
+    example_budget.income[0].code = FunctionCode("")
+    findings = [f for f in check_budget(example_budget).errors if f.rule == str(RULES["R07"])]
+    cells = {c for f in findings for c in f.cells}
+    assert {"项目!A4", "收入明细!A4"} <= cells, [f.describe() for f in findings]
+
+
+def test_a_sangong_change_without_its_reason_points_at_the_reason_cell(example_budget):
+    item = next(i for i in example_budget.sangong if i.key == "reception")
+    item.gpb = D("1.00")
+    example_budget.totals["sangong"].current += D("1.00")
+    example_budget.totals["sangong"].reason = "接待任务增加"
+    finding = the_one(check_budget(example_budget), "R08")
+    assert finding.cells[0] == "三公经费!F5" and "请在 三公经费!F5 填写" in finding.message
+
+
+def test_text_hygiene_quotes_the_text_and_names_the_problem(example_budget):
+    text = " 贯彻执行社会保险的方针政策，组织实施社会保险事业发展规划和年度计划"
+    example_budget.unit.functions[0] = text
+    finding = next(f for f in check_budget(example_budget).warnings if f.rule == str(RULES["R09"]))
+    assert finding.message == f"“{text[:24]}…”：有的行首或行尾有空格。"
+    example_budget.unit.functions[0] = text[:24]  # exactly 24 characters: quoted whole, no "…"
+    finding = next(f for f in check_budget(example_budget).warnings if f.rule == str(RULES["R09"]))
+    assert finding.message == f"“{text[:24]}”：有的行首或行尾有空格。"
+
+
+def test_projects_above_income_are_named_after_a_project_without_income(example_budget):
+    first, second, big = example_budget.projects[0], example_budget.projects[1], example_budget.projects[5]
+    first.code = FunctionCode("2080101")  # no 一般公共预算 income there: R11's, I34 goes on to the next 项
+    key = next(k for k, v in big.econ.items() if v)
+    big.econ[key] -= D("10.00")  # 10.00 of 上级转移支付 project money moves from 2082602 to 2080109,
+    second.econ[key] += D("10.00")  # where it exceeds that 项's 7.25 of 上级转移支付 income
+    finding = next(f for f in check_budget(example_budget).errors if f.rule == str(RULES["I34"]))
+    assert f"“{second.name}”" in finding.message and "2080109" in finding.message
+
+
+def test_a_duplicate_project_row_names_its_fund(example_budget):
+    import copy
+    example_budget.projects.append(copy.deepcopy(example_budget.projects[0]))
+    finding = next(f for f in check_budget(example_budget).errors if f.rule == str(RULES["R06"]))
+    assert "（一般公共预算）出现了不止一行" in finding.message

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import functools
 import json
 import random
 import re
@@ -95,12 +96,17 @@ def _functions(tree: ast.AST) -> dict[str, ast.AST]:
     return named
 
 
+@functools.cache
+def _parsed(path: Path) -> tuple[str, dict[str, ast.AST]]:
+    """A source file and its functions, parsed once (mutmut's mutated copy of a module is large)."""
+    source = path.read_text(encoding="utf-8")
+    return source, _functions(ast.parse(source))
+
+
 def describe(workdir: Path, name: str) -> tuple[str, str, str]:
     """A mutant as (file:line, original line, mutated line), read from mutmut's mutated copy."""
     module = module_of(name)
-    mutated_source = (workdir / "mutants" / module).read_text(encoding="utf-8")
-    original_source = (workdir / module).read_text(encoding="utf-8")
-    mutated = _functions(ast.parse(mutated_source))
+    mutated_source, mutated = _parsed(workdir / "mutants" / module)
     function = name.rsplit(".", 1)[1]
     stem = function.rsplit("__mutmut_", 1)[0]
     mutant, orig = mutated.get(function), mutated.get(f"{stem}__mutmut_orig")
@@ -108,7 +114,7 @@ def describe(workdir: Path, name: str) -> tuple[str, str, str]:
         return f"{module}:?", "", function
     before = ast.get_source_segment(mutated_source, orig, padded=True).splitlines()
     after = ast.get_source_segment(mutated_source, mutant, padded=True).splitlines()
-    original = _functions(ast.parse(original_source)).get(stem if "ǁ" in stem else stem.removeprefix("x_"))
+    original = _parsed(workdir / module)[1].get(stem if "ǁ" in stem else stem.removeprefix("x_"))
     start = original.lineno if original is not None else None
     after[0] = after[0].replace(function, f"{stem}__mutmut_orig", 1)  # the def line's name differs in every mutant
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
