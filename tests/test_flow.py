@@ -24,7 +24,7 @@ from gen.render import Renderer
 from gen.workbook_write import write_workbook
 
 from layout_units import layout_unit
-from test_pdf import _require_tools
+from test_pdf import _norm, _require_tools
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 X = "{http://www.w3.org/1999/xhtml}"
@@ -32,10 +32,6 @@ AMOUNT = re.compile(r"\d{1,3}(,\d{3})*\.\d{2}")
 TABLE_TYPE = 12.5  # pt: word boxes of the 9 pt (and smaller) table type are lower than this
 CAPTION_STYLES = {"表号", "表名", "表头信息", "绩效表名", "绩效表年度", "Heading1", "Heading2", "Heading3"}
 UNITS = {"zero": (201, None, 1), "ten": (209, None, 1), "big": (129, 80, 2)}
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture(scope="module")
