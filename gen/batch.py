@@ -19,7 +19,8 @@ Design (see ``run_batch``):
   (Ctrl-C) writes no document at all.
 * **PDF (--pdf).**  After the documents are in place, one ``gen.pdf.PdfConverter`` with ``jobs``
   LibreOffice workers converts them all, so LibreOffice starts ``jobs`` times per batch, not once
-  per unit; a failed conversion marks its row (PDF 未生成) and keeps the .docx.
+  per unit.  Each PDF is read back (gen.pdfcheck) before it is moved beside its document; a failed
+  conversion or a PDF that lost table content marks its row (PDF 未生成) and keeps the .docx.
 * **Deterministic.**  Rows come back in discovery order (arguments in the order given, folders
   walked in sorted order) whatever order the workers finish in, and the renderer writes the same
   bytes for the same workbook.
@@ -463,13 +464,17 @@ def _resolve(records: list[UnitRecord], out_dir: Path) -> None:
             r.output = target
 
 
-def _convert_pdfs(records: list[UnitRecord], jobs: int, progress) -> None:
+def _convert_pdfs(records: list[UnitRecord], jobs: int, progress, staging: Path) -> None:
     """PDFs of the documents just written, through ``jobs`` LibreOffice workers that stay up for the
     whole batch (gen.pdf).  Started only now, after the build pool has finished: forking the build
     workers from a process that already runs the converter's threads and pipes is asking for trouble,
     and conversion takes seconds per unit where building takes milliseconds, so little overlap is lost.
+
+    Each PDF is made in the staging folder and read back (gen.pdfcheck) before it is moved beside its
+    document: a PDF that lost table content is not written, and its row says so.
     """
     from .pdf import PdfConverter, PdfError, write_toc_pages
+    from .pdfcheck import describe_missing, missing_cells
 
     built = [r for r in records if r.status == "ok" and r.output]
     if not built:
@@ -481,23 +486,45 @@ def _convert_pdfs(records: list[UnitRecord], jobs: int, progress) -> None:
             r.status, r.message = "pdf_failed", f"Word 文档已生成，PDF 未生成：{exc}"
         return
     with converter:
-        for r, result in zip(built, converter.convert_many([(r.output, r.output.with_suffix(".pdf"))
-                                                            for r in built])):
+        pairs = [(r.output, staging / f"{r.index}.pdf") for r in built]
+        for r, result in zip(built, converter.convert_many(pairs)):
+            problem = result.error
             if result.ok:
-                r.pdf = r.output.with_suffix(".pdf")  # as the user named the folder, like the .docx
-                pages = f"（{result.pages} 页）" if result.pages else ""
-                r.extra_outputs.append(f"PDF：{r.pdf}{pages}")
-                r.extra_outputs += [f"! LibreOffice 提示：{w}" for w in result.warnings]
-                if result.toc:  # the 目录's page numbers, now known, into the .docx too
-                    try:
-                        r.toc_pages = write_toc_pages(r.output, result.toc)
-                    except OSError as exc:
-                        r.extra_outputs.append(f"! 未能把目录页码写入 Word 文档（{exc.strerror or exc}）")
+                try:
+                    missing = missing_cells(r.output.read_bytes(), result.output)
+                except Exception as exc:  # an unreadable PDF is not published either
+                    missing, problem = [], f"无法读回 PDF 核对表格内容（{type(exc).__name__}: {exc}）"
+                if missing:
+                    problem = describe_missing(missing)
+            if problem is None:
+                _publish_pdf(r, result, write_toc_pages)
             else:
-                r.status = "pdf_failed"
-                r.message = f"Word 文档已生成，PDF 未生成：{result.error}"
+                r.status, r.message = "pdf_failed", f"Word 文档已生成，PDF 未生成：{problem}"
             if progress:
                 progress(r)
+
+
+def _publish_pdf(r: UnitRecord, result, write_toc_pages) -> None:
+    """Move a checked PDF beside its document; then put the 目录's page numbers into the document."""
+    target = r.output.with_suffix(".pdf")  # as the user named the folder, like the .docx
+    try:
+        os.replace(result.output, target)
+    except PermissionError:
+        r.status = "pdf_failed"
+        r.message = f"Word 文档已生成，PDF 未写出：{display(target)} 被其他程序占用（可能正在阅读器中打开），请关闭后重试。"
+        return
+    except OSError as exc:
+        r.status, r.message = "pdf_failed", f"Word 文档已生成，PDF 未写出：{describe_os_error(exc, target)}"
+        return
+    r.pdf = target
+    pages = f"（{result.pages} 页）" if result.pages else ""
+    r.extra_outputs.append(f"PDF：{r.pdf}{pages}")
+    r.extra_outputs += [f"! LibreOffice 提示：{w}" for w in result.warnings]
+    if result.toc:  # the 目录's page numbers, now known, into the .docx too
+        try:
+            r.toc_pages = write_toc_pages(r.output, result.toc)
+        except OSError as exc:
+            r.extra_outputs.append(f"! 未能把目录页码写入 Word 文档（{exc.strerror or exc}）")
 
 
 def run_batch(sources: list[Path], out_dir: str | os.PathLike[str], *, jobs: int | None = None,
@@ -534,8 +561,8 @@ def run_batch(sources: list[Path], out_dir: str | os.PathLike[str], *, jobs: int
                     progress(record)
             done = [r if r is not None else _crashed(i, s) for (i, s), r in zip(tasks, records)]
             _resolve(done, out_dir)
-        if pdf:
-            _convert_pdfs(done, jobs, progress)
+            if pdf:
+                _convert_pdfs(done, jobs, progress, staging)
     report = BatchReport(done, jobs, time.perf_counter() - start)
     if summary:
         try:

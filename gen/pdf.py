@@ -526,6 +526,7 @@ def _uno_worker_main(argv: list) -> None:  # runs in the UNO-capable Python, not
             doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["src"]), "_blank", 0, props)
             if doc is None:
                 raise RuntimeError("LibreOffice 无法打开该文件（不是有效的 Word 文档或已损坏）")
+            _relayout(doc)
             toc = _update_indexes(doc)
             pages = doc.getCurrentController().PageCount
             filter_data = uno.Any("[]com.sun.star.beans.PropertyValue",
@@ -565,6 +566,26 @@ def _describe_request(request) -> str:
     if message:
         parts.append(str(message))
     return " ".join(parts)
+
+
+def _relayout(doc) -> None:
+    """Make LibreOffice lay the whole document out again, from its final page formats.
+
+    LibreOffice 7.4 lays a .docx out while it imports it, before every page has its final format.  With
+    even/odd footers (our page numbers sit on the outer side) and a portrait section after a landscape
+    one (表2, 表7), a table that runs onto a new page there keeps a stale layout: its last rows are cut at
+    the page foot and the rest — 表4's 收入总计 among them — is missing from the PDF, with no error.
+    A change to the page styles makes it format every page again, which comes out right: each page style in
+    use gets its bottom margin moved by 0.01 mm, the pages are counted (a full layout), and the margins go
+    back (the export lays out again, with the real margins).
+    """
+    styles = doc.getStyleFamilies().getByName("PageStyles")
+    used = [styles.getByName(n) for n in styles.getElementNames() if styles.getByName(n).isInUse()]
+    for style in used:
+        style.BottomMargin = style.BottomMargin + 1
+    doc.getCurrentController().PageCount
+    for style in used:
+        style.BottomMargin = style.BottomMargin - 1
 
 
 def _update_indexes(doc) -> list:
@@ -632,6 +653,21 @@ End Sub
 Sub GenHandler_disposing(oEvent)
 End Sub
 
+Sub Relayout(oDoc)
+  Dim oStyles, oStyle, aNames, i As Integer, nPages As Long
+  oStyles = oDoc.getStyleFamilies().getByName("PageStyles")
+  aNames = oStyles.getElementNames()
+  For i = 0 To UBound(aNames)
+    oStyle = oStyles.getByName(aNames(i))
+    If oStyle.isInUse() Then oStyle.BottomMargin = oStyle.BottomMargin + 1
+  Next i
+  nPages = oDoc.getCurrentController().PageCount
+  For i = 0 To UBound(aNames)
+    oStyle = oStyles.getByName(aNames(i))
+    If oStyle.isInUse() Then oStyle.BottomMargin = oStyle.BottomMargin - 1
+  Next i
+End Sub
+
 Function UpdateIndexes(oDoc) As String
   Dim oIdx, oMarks, n As Integer, i As Integer, j As Integer, sToc As String
   For n = 1 To 2
@@ -678,6 +714,7 @@ Sub ConvertList(sJobsUrl As String, sResultsUrl As String)
       aLoad(3) = PV("FilterName", "MS Word 2007 XML")
       oDoc = StarDesktop.loadComponentFromURL(aParts(0), "_blank", 0, aLoad())
       If IsNull(oDoc) Then Error 1
+      Relayout(oDoc)
       sToc = UpdateIndexes(oDoc)
       nPages = oDoc.getCurrentController().PageCount
       aFilter(0) = PV("ExportBookmarks", True)

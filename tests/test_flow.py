@@ -137,13 +137,7 @@ def test_no_amount_is_split_across_lines(units, name):
         assert max(len(w) for w in words if AMOUNT.fullmatch(w)) >= len("1,000,000.00")
 
 
-LIBREOFFICE_DROPS_ROWS = pytest.mark.xfail(strict=True, reason=(
-    "LibreOffice 7.4 loaded through UNO or a Basic macro (gen.pdf, both modes) leaves out the continuation page "
-    "of 表4 in this unit — its last row and 收入总计 row — which `soffice --convert-to pdf` of the same .docx "
-    "prints; not a layout decision of gen (the rows are in the .docx, with or without keep-with-next)"))
-
-
-@pytest.mark.parametrize("name", [n if n != "big" else pytest.param(n, marks=LIBREOFFICE_DROPS_ROWS) for n in UNITS])
+@pytest.mark.parametrize("name", list(UNITS))
 def test_every_figure_of_every_table_is_in_the_pdf(units, name):
     tables, _ = _tables(units[name]["docx"])
     printed = Counter(_norm(_text(tc)) for tbl in tables for tc in tbl.iter(f"{W}tc"))

@@ -199,6 +199,65 @@ def test_a_pdf_batch_says_in_its_summary_that_the_toc_has_page_numbers(tmp_path)
     assert rows[0]["目录页码"] == "已填入（按 PDF 分页）"
 
 
+def _with_extra_row(docx_bytes: bytes, cells: list[str]) -> bytes:
+    """The document with one more row, of these cell texts, at the end of its first table."""
+    from lxml import etree
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    zin = zipfile.ZipFile(io.BytesIO(docx_bytes))
+    root = etree.fromstring(zin.read("word/document.xml"))
+    table = next(root.iter(f"{w}tbl"))
+    row = etree.SubElement(table, f"{w}tr")
+    for text in cells:
+        etree.SubElement(etree.SubElement(etree.SubElement(etree.SubElement(row, f"{w}tc"), f"{w}p"), f"{w}r"),
+                         f"{w}t").text = text
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = etree.tostring(root) if item.filename == "word/document.xml" else zin.read(item)
+            zout.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def test_the_pdf_read_back_finds_every_table_cell_of_the_example(example):
+    from gen.pdfcheck import missing_cells
+    assert missing_cells(example["docx"].read_bytes(), example["result"].output) == []
+
+
+def test_the_pdf_read_back_counts_cells_and_names_the_ones_short(example):
+    """A figure the PDF prints m times, put m+1 times into the tables, is named with both counts; a text
+    the PDF does not have at all, with 0."""
+    from gen.pdfcheck import describe_missing, missing_cells
+    pdf_text = _norm(_run("pdftotext", str(example["result"].output), "-"))
+    figure = max(AMOUNT.findall(pdf_text), key=pdf_text.count)  # the figure printed most often
+    in_pdf = pdf_text.count(figure)
+    document = zipfile.ZipFile(example["docx"]).read("word/document.xml").decode()
+    in_tables = sum(_norm(re.sub(r"<[^>]+>", "", cell)) == figure for cell in re.findall(r"<w:tc>.*?</w:tc>", document, re.S))
+    grown = _with_extra_row(example["docx"].read_bytes(), [figure] * (in_pdf - in_tables + 1) + ["漏 掉 的 行"])
+    missing = missing_cells(grown, example["result"].output)
+    assert ("漏掉的行", 1, 0) in missing
+    [(text, wanted, found)] = [m for m in missing if m[0] == figure]
+    assert (wanted, found) == (in_pdf + 1, in_pdf)
+    assert len(missing) == 2
+    message = describe_missing(missing)
+    assert "漏掉的行" in message and f"PDF 中 {in_pdf} 处" in message and "未写出 PDF" in message
+
+
+def test_a_pdf_that_lost_table_content_is_not_written(tmp_path, monkeypatch):
+    """The batch keeps the .docx, writes no PDF and says why in the row; nothing is left in staging."""
+    import gen.pdfcheck
+    from gen.batch import run_batch
+    _require_tools()
+    monkeypatch.setattr(gen.pdfcheck, "missing_cells", lambda docx_bytes, pdf: [("收入总计", 2, 1)])
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / EXAMPLE.name)
+    report = run_batch([folder / EXAMPLE.name], tmp_path / "out", jobs=1, pdf=True)
+    [record] = report.records
+    assert record.status == "pdf_failed" and record.pdf is None and record.output.is_file()
+    assert "“收入总计”（表中 2 处，PDF 中 1 处）" in record.message and "未写出 PDF" in record.message
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([record.output.name, "构建汇总.csv"])
+
+
 def _command(pid: int) -> str:
     try:
         return (Path("/proc") / str(pid) / "comm").read_text().strip()
