@@ -9,8 +9,9 @@ get the same fixed widths:
 * Amount and code columns get the width of their widest printed figure on one line (numbers never
   wrap); text columns get what is left: one line each if it allows, else two (a 表7 project name takes
   two lines, not three ending in one character), and room still left widens columns whose header
-  would take more than two lines.  When the figures leave the names too little room for two lines,
-  the table's type steps down (9 → 8 → 7.5 pt) — the figures of a 9,999,999.99 万元 unit in 表7's
+  would take more than two lines, and the columns under a header that spans them ("功能分类科目编码" over
+  类/款/项) so it takes one line.  When the figures leave the names too little room for two lines, the
+  table's type steps down (9 → 8 → 7.5 pt) — the figures of a 9,999,999.99 万元 unit in 表7's
   eleven amount columns, for one.
 * Header rows (``w:tblHeader``) get explicit heights that hold every header cell, vertically merged
   ones included: LibreOffice grows a row for a merged cell's text on a table's first page but not
@@ -166,7 +167,14 @@ def _widths(rows, header, total: int, ncols: int, size: int) -> list[int] | None
     for cells, is_header in zip(rows, header):
         for c in cells:
             text = c.text.strip()
-            if not text or c.span != 1:
+            if not text:
+                continue
+            if c.span != 1:
+                if is_header:  # "功能分类科目编码" over the narrow 类/款/项 columns: one line, shared by them
+                    longest = text_width(max(text.split("\n"), key=len), size) + 2 * CELL_MARGIN + SLACK
+                    for i in range(c.col, c.col + c.span):
+                        share = math.ceil(longest / c.span)
+                        comfort[i], single[i] = max(comfort[i], share), max(single[i], share)
                 continue
             if is_header:
                 longest = text_width(max(text.split("\n"), key=len), size)
@@ -365,6 +373,25 @@ def _vmerge(tc, kind: str) -> None:
         el.set(_w("val"), "restart")
 
 
+def _balance(cell: _Cell, inner: int, size: int) -> None:
+    """A header of one CJK run whose second line would hold its last character alone ("功能分类科目编/码")
+    is broken before its last two ("功能分类科目/编码", "一般公共/预算"): Word and LibreOffice fill the first
+    line first, and a header's last two characters are mostly a word (支出, 预算, 经费, 合计)."""
+    text = cell.text.strip()
+    runs = cell.tc.findall(f".//{_w('r')}")
+    if (len(runs) != 1 or len(text) < 3 or not all("\u4e00" <= ch <= "\u9fff" for ch in text)
+            or _lines(text, inner, size) != 2 or text_width(text[:-1], size) > inner):
+        return
+    run = runs[0]
+    for el in run.findall(_T):
+        run.remove(el)
+    for piece in (text[:-2], None, text[-2:]):
+        el = etree.SubElement(run, _T if piece else _BR)
+        if piece:
+            el.text = piece
+    cell.text = f"{text[:-2]}\n{text[-2:]}"
+
+
 def _name_lines(rows, header, widths: list[int], size: int) -> int:
     """Lines of the tallest one-paragraph text in a body cell (names; a 绩效 goal with line breaks aside)."""
     most = 1
@@ -403,6 +430,10 @@ def fit_table(tbl) -> None:
     for cells in rows:
         for c in cells:
             _set_width(c, sum(widths[c.col:c.col + c.span]))
+    for cells, is_header in zip(rows, header):
+        if is_header:
+            for c in cells:
+                _balance(c, sum(widths[c.col:c.col + c.span]) - 2 * CELL_MARGIN, size)
     trs = tbl.findall(_w("tr"))
     for r, height in _row_heights(rows, header, widths, size).items():
         _set_height(trs[r], height)

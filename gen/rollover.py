@@ -3,6 +3,7 @@
 What moves where (this year = the workbook read, next year = ``year``):
 
 * facts are kept: 单位名称, 单位类型, 下属单位, 内设科室, 编制数, 联系人, 电话, 主要职能, 支出用途;
+* the rows of 基本支出 and 基金基本支出 are kept with their codes (and 资金性质), amounts empty;
 * drafts are kept for the clerk to revise: 年度绩效目标, project names (the leading “2024年” becomes
   “2025年”), function code and fund source, 政策依据, 承担单位, 负责人, 总体目标, the subsidy texts,
   资金执行时间 with the year moved on, every 绩效 indicator row (上年完成值 left empty: it is next
@@ -103,6 +104,7 @@ def rollover_content(budget: Budget, year: int) -> tuple[dict, list[str]]:
     content["projects"] = projects
 
     content["basic"] = [{"code": b.code, "name": b.name} for b in budget.basic]
+    content["fund_basic"] = [{"code": f.code, "family": f.family} for f in budget.fund_basic]
     content["sangong"] = [{"item": s.label, "prior": amount(s.total())} for s in budget.sangong]
     content["carryover"] = []
 

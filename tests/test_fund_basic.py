@@ -179,3 +179,15 @@ def test_document_prints_the_split_in_table8_and_section_8(tmp_path):
     problems = verify_docx(_rewrite(docx, "人员经费40.00万元", "人员经费40.10万元"))
     assert [(p.places, "不一致" in p.message) for p in problems] == [
         (("第三部分 八第1段", "表8 合计行“人员经费”列"), True)], problems
+
+
+def test_rollover_keeps_the_split_rows_with_their_amounts_empty(tmp_path):
+    """Next year's workbook starts with this year's 基金基本支出 codes and 资金性质, amounts to fill; a
+    check of it then asks for the split where next year's income has such basic spending."""
+    from gen.rollover import rollover
+    other = {"code": "2230101", "family": "国有资本经营预算", "personnel": "1.00", "public": "2.00"}
+    source = make_workbook(tmp_path, bureau((SPLIT, other)))
+    target, _ = rollover(source, None, tmp_path / "next.xlsx")
+    budget, _ = read_budget(target)
+    assert [(str(f.code), f.family, f.personnel, f.public) for f in budget.fund_basic] == [
+        ("2120801", "政府性基金预算", D(0), D(0)), ("2230101", "国有资本经营预算", D(0), D(0))]

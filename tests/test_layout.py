@@ -327,3 +327,23 @@ def test_only_the_row_before_a_total_is_kept_with_the_next(body):
         else:
             assert not any(kept)
     assert seen >= 7
+
+
+def test_no_header_leaves_its_last_character_alone_on_a_line(body):
+    """Issue 11: a header one character too wide for its cell ("功能分类科目编码" over 类/款/项) is broken before
+    its last two characters, not left with "码" alone.  Widths here: 1 em per character at the header's
+    9 pt, the cell's width less its 1 mm margins."""
+    broken = 0
+    for tbl in body.iter(w("tbl")):
+        for tr in _rows(tbl):
+            if tr.find(f"{w('trPr')}/{w('tblHeader')}") is None:
+                continue
+            for tc in tr.findall(w("tc")):
+                inner = int(tc.find(f"{w('tcPr')}/{w('tcW')}").get(w("w"))) - 2 * 57
+                lines = "".join("\n" if el.tag == w("br") else el.text or "" for el in tc.iter(w("t"), w("br")))
+                broken += "\n" in lines
+                for line in lines.split("\n"):
+                    cjk = [ch for ch in line if "\u4e00" <= ch <= "\u9fff"]
+                    if len(cjk) == len(line) > 2:
+                        assert not (len(line) - 1) * 180 <= inner < len(line) * 180 * 0.98, (line, inner)
+    assert broken >= 2
