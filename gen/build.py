@@ -49,7 +49,7 @@ def build_unit(source: Path, out_dir: Path, renderer: Renderer, catalog: Catalog
     After rendering, the document is read back and checked against itself (``gen.verify``): a
     figure that disagrees anywhere fails the unit and nothing is written.  ``timings``, if given,
     receives the seconds spent in each stage (read, check, compute, render, verify, write) —
-    ``python -m gen.bench`` reports them.
+    ``python tools/bench.py`` reports them.
     """
     clock = _Stopwatch(timings)
     result = UnitResult(Path(source))

@@ -1,10 +1,10 @@
-"""Units for the layout tests: a synthetic unit (gen.bench) with a chosen number of projects and its
+"""Units for the layout tests: a synthetic unit (synthetic.py) with a chosen number of projects and its
 money scaled, so tables run over pages and amounts reach 9,999,999.99 万元 (issue 11)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from gen.bench import synthetic_unit
+from synthetic import synthetic_unit
 
 # Money fields of the workbook content (everything else is text, counts or areas).
 _MONEY = {"gpb", "gpb_transfer", "gf", "special", "unit", "carry_gpb", "prior_gpb", "personnel", "public", "prior",

@@ -1,5 +1,5 @@
 """gen build over folders: discovery, the summary, failures that do not stop the batch, duplicate units,
-exit codes and byte-identical rebuilds.  Speed is measured by ``python -m gen.bench``, not here."""
+exit codes and byte-identical rebuilds.  Speed is measured by ``python tools/bench.py``, not here."""
 from __future__ import annotations
 
 import copy

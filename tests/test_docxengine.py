@@ -23,8 +23,9 @@ from lxml import etree
 _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:  # allow plain `pytest` as well as `python -m pytest`
     sys.path.insert(0, str(_ROOT))
+sys.path.insert(0, str(_ROOT / "tools"))  # the benchmark's docxtpl template (tools/bench.py)
 
-from gen.bench import NCOLS, make_docxtpl_template  # noqa: E402
+from bench import NCOLS, make_docxtpl_template  # noqa: E402
 from gen.docxengine import TemplateError, WordTemplate, make_environment  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -451,7 +452,7 @@ def budget_context(seed: int, rows: int) -> dict:
 
 def test_budget_document_structure(tmp_path):
     """The 11-table document of anchors-docgen.md Appendix A (the benchmark's docxtpl template) renders
-    with every row and both repeating header rows; `python -m gen.bench` measures its speed."""
+    with every row and both repeating header rows; `python tools/bench.py` measures its speed."""
     template = WordTemplate(make_docxtpl_template(tmp_path / "budget.docx"), make_environment(tmp_path))
     ctx = budget_context(1, 30)
     data = template.render(ctx)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from gen.bench import write_catalog
+from synthetic import write_catalog
 from gen.catalog import bundled
 from gen.compute import compute
 from gen.pdf import PdfConverter

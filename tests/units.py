@@ -25,8 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import strategies as st
 
-from gen import bench
 from gen.catalog import bundled
+from synthetic import _KUAN, _TOPICS, function_items, other_facts, overall_perf, sangong_row, unit_facts
 
 # --- the domain, spelled out independently of gen.compute ----------------------------------------
 
@@ -185,8 +185,6 @@ def random_unit(seed: int) -> dict:
 _PLACES = ("阿克陶县", "乌恰县", "阿图什市", "阿合奇县", "疏附县", "伽师县", "莎车县", "巴楚县", "和静县", "若羌县")
 _ORGS = ("人力资源和社会保障局", "财政局", "教育局", "卫生健康委员会", "林业和草原局", "水利局", "司法局", "档案馆",
          "融媒体中心", "应急管理局", "民政局", "农业农村局", "社会保险中心", "疾病预防控制中心", "第一中学")
-_TOPICS = ("信息化建设", "业务工作经费", "专项补助", "设备购置", "人才培养", "宣传教育", "安全生产", "维修改造",
-           "服务保障", "数据采集", "监督检查", "课题研究", "应急保障", "办公场所租赁", "乡村振兴衔接")
 _PERSONNEL = ("30101", "30102", "30103", "30107", "30108", "30109", "30110", "30112", "30113", "30199", "30302",
               "30305")
 _PUBLIC = ("30201", "30202", "30205", "30206", "30207", "30209", "30211", "30213", "30215", "30216", "30217",
@@ -202,12 +200,12 @@ _EXTRA_ITEMS = (("2080901", "退役士兵安置"), ("2080902", "军队移交政�
 
 
 def _kuan_names() -> dict[str, str]:
-    return dict(bench._KUAN + _EXTRA_KUAN)  # the bench's 2024 款 names: reused, the catalog lacks most of them
+    return dict(_KUAN + _EXTRA_KUAN)  # the bench's 2024 款 names: reused, the catalog lacks most of them
 
 
 def _pool() -> list[tuple[str, str]]:
     """Every (7-digit 项, name) the generator may use: the bench's, the bundled catalog's, a few more."""
-    items = dict(bench.function_items())
+    items = dict(function_items())
     items.update((c, n) for c, n in bundled().function.items() if len(c) == 7)
     items.update(_EXTRA_ITEMS)
     return sorted(items.items())
@@ -389,14 +387,7 @@ def generate(shape: Shape) -> dict:
                 prior = _near(rng, cur, shape) if rng.random() < 0.8 else 0
             else:
                 prior = draw(1, 40_000) if rng.random() < 0.3 else 0
-        row = {"item": label}
-        if cur:
-            row["gpb"] = yuan(cur)
-        if prior:
-            row["prior"] = yuan(prior)
-        if cur != prior:
-            row["reason"] = "公务活动安排调整，预算相应" + ("增加" if cur > prior else "减少")
-        sangong_rows.append(row)
+        sangong_rows.append(sangong_row(label, cur, prior, yuan))
         sg_cur, sg_prior = sg_cur + cur, sg_prior + prior
 
     # Last year's 一般公共预算 by 项 (收入明细), then the source priors that must add up to them.
@@ -545,18 +536,9 @@ def generate(shape: Shape) -> dict:
     staff = [rng.randint(1, 200), rng.randint(0, 80), rng.randint(0, 3)]
     staff_prior = [max(1, staff[0] + rng.randint(-5, 5)), max(0, staff[1] + rng.randint(-3, 3)), staff[2]]
     return {
-        "unit": {
-            "name": name, "year": year, "amount_unit": "元" if shape.yuan else "万元",
-            "date": f"{year}-0{rng.randint(1, 2)}-{rng.randint(10, 28)}", "kind": shape.kind,
-            "subordinates": "", "departments": "、".join(rng.sample(("办公室", "财务室", "业务科", "综合科", "法规科",
-                                                                 "信息中心", "稽核科"), rng.randint(1, 5))),
-            "establishment": staff[0] + rng.randint(0, 10),
-            "staff_total": [sum(staff), sum(staff_prior)], "staff_active": [staff[0], staff_prior[0]],
-            "staff_retired": [staff[1], staff_prior[1]], "staff_veteran": [staff[2], staff_prior[2]],
-            "contact": rng.choice(("王芳", "李娜", "张伟")), "phone": f"0998{rng.randint(1000000, 9999999)}",
-            "overall_goal": "保障单位正常运转，按时足额发放人员工资，完成年度各项工作任务。",
-        },
-        "functions": [{"text": f"负责{rng.choice(_TOPICS)}相关工作。"} for _ in range(rng.randint(1, 6))],
+        **unit_facts(rng, {"name": name, "year": year, "amount_unit": "元" if shape.yuan else "万元",
+                           "date": f"{year}-0{rng.randint(1, 2)}-{rng.randint(10, 28)}", "kind": shape.kind},
+                     staff, staff_prior, departments=(1, 5), functions=(1, 6)),
         "totals": totals,
         "income": income_rows,
         "uses": uses,
@@ -565,23 +547,8 @@ def generate(shape: Shape) -> dict:
         "fund_basic": fund_basic,
         "sangong": sangong_rows,
         "carryover": carryover,
-        "other": {
-            "procurement": yuan(sum(procurement)), "procurement_goods": yuan(procurement[0]),
-            "procurement_works": yuan(procurement[1]), "procurement_services": yuan(procurement[2]),
-            "procurement_sme": yuan(sme), "procurement_micro": yuan(sme * rng.randint(0, 100) // 100),
-            "building_area": f"{rng.randint(0, 5000)}.00", "building_value": yuan(draw(0, 50_000_000)),
-            "vehicles": sum(cars), "vehicles_value": yuan(sum(car_values)),
-            "cars_general": cars[0], "cars_general_value": yuan(car_values[0]),
-            "cars_law": cars[1], "cars_law_value": yuan(car_values[1]),
-            "cars_other": cars[2], "cars_other_value": yuan(car_values[2]),
-            "furniture_value": yuan(draw(0, 3_000_000)), "other_assets_value": yuan(draw(0, 9_000_000)),
-            "devices_50": rng.randint(0, 2), "devices_100": 0, "plan_vehicles": 0, "plan_vehicles_value": "0",
-            "plan_devices_50": 0, "plan_devices_100": 0,
-        },
-        "overall_perf": [{"l1": "运行成本", "l2": "成本指标", "l3": "人员经费支出控制数（万元）",
-                          "value": f"≤{yuan(gpb_basic // scale)}万元", "basis": "预算批复", "weight": "10"},
-                         {"l1": "履职效能", "l2": "数量指标", "l3": "保障在职人员数（人）",
-                          "value": f"≥{staff[0]}人", "basis": "人员编制", "weight": "10"}],
+        "other": other_facts(rng, yuan, draw, procurement, sme, cars, car_values),
+        "overall_perf": overall_perf(yuan(gpb_basic // scale), staff[0]),
         "project_perf": perf,
     }
 
