@@ -1,7 +1,7 @@
 """Sweep: does `gen check` locate a mistyped figure?
 
 Builds the example workbook, then for every typed-in non-zero current-year amount (收入明细 fund
-columns, 项目 economic classes, 基本支出, 三公经费 current columns, 收支总额 本年批复数 including the
+columns, 项目 economic classes, 基本支出, 基金基本支出, 三公经费 current columns, 收支总额 本年批复数 including the
 其中 rows, 其他事项 amounts) writes a copy with that one cell raised by 1.00 and checks it.  A cell is
 *located* when an error finding lists it among its cells.
 
@@ -45,6 +45,9 @@ def amount_cells(budget) -> list[tuple[str, str, Decimal]]:
     for item in budget.basic:
         out += [("基本支出", item.cells.get("personnel"), item.personnel),
                 ("基本支出", item.cells.get("public"), item.public)]
+    for item in budget.fund_basic:
+        out += [("基金基本支出", item.cells.get("personnel"), item.personnel),
+                ("基金基本支出", item.cells.get("public"), item.public)]
     for item in budget.sangong:
         out += [("三公经费", item.cells.get(col), getattr(item, col)) for col in ("gpb", "gf", "soe")]
     for key, compared in budget.totals.items():
