@@ -443,11 +443,16 @@ def _resolve(records: list[UnitRecord], out_dir: Path) -> None:
             continue
         name = output_name(group[0].unit, group[0].year)
         kept = " 输出文件夹中已有的同名文档未改动。" if (out_dir / name).exists() else ""
+        same_unit = len({r.unit for r in group}) == 1
         for r in group:
             others = "、".join(str(o.source) for o in group if o is not r)
             r.status, r.output = "conflict", None
-            r.message = (f"与 {others} 是同一单位（{r.unit}）同一年度（{r.year}），都会生成 {name}，"
-                         f"因此都未生成。请删除或改正其中多余的工作簿后重新运行。{kept}")
+            if same_unit:
+                r.message = (f"与 {others} 是同一单位（{r.unit}）同一年度（{r.year}），都会生成 {name}，"
+                             f"因此都未生成。请删除或改正其中多余的工作簿后重新运行。{kept}")
+            else:  # names that differ only in characters a file name cannot hold, or in upper/lower case
+                r.message = (f"单位名称（{r.unit}）与 {others} 的不同，但生成的文件名相同（{name}：文件名中不能用的字符"
+                             f"换成了“_”，且不区分大小写），因此都未生成。请在“单位信息”中把单位名称改得可以区分后重新运行。{kept}")
     for r in records:
         if r.status != "ok" or r.staged is None:
             continue

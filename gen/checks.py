@@ -62,8 +62,8 @@ R05   科目名称                    W    name differs from the catalog (after 
 R06   重复                        E    same 项 twice, same 经济科目 twice, same project + fund twice
 R07   必填                        E    unit name/year/date/kind/科室/编制/人数, 主要职能, each
                                        record's required columns, 单位类型 one of the choices
-R08   主要原因                    E    a compared figure changed by more than the threshold
-                                       and its 主要原因 is blank
+R08   主要原因                    E    a compared figure changed (as printed, to 0.01 万元) by more
+                                       than the threshold and its 主要原因 is blank
 R09   文字规范                    W    half-width , ; : ( ) ? ! beside Chinese, stray spaces,
                                        leading-zero dates; one finding per cell
 R11   项目科目                    E    a project's 项 has no 收入明细 row, or no money in its fund
@@ -72,6 +72,8 @@ R13   绩效项目名称                E    项目绩效 names a project not in
 R14   经费分类                    W    301/303 money as 公用经费, 302 money as 人员经费
 R15   支出用途                    E/W  a 功能类 with 一般公共预算 money has no 主要用途 (E); with
                                        政府性基金/国有资本经营 money, none for that kind (W)
+R16   不足一分                    W    a workbook in 元 has a nonzero amount under 50 元: the document shows
+                                       it as 0.00 万元 (and its change as 持平)
 ====  ==========================  ===  ==========================================================
 """
 from __future__ import annotations
@@ -86,7 +88,7 @@ from . import schema
 from .catalog import Catalog, bundled
 from .compute import FAMILIES, INCOME_SOURCES, Ledger, fiscal_by_class, use_text
 from .findings import ERROR, WARNING, Findings
-from .model import ZERO, Budget, Cells
+from .model import ZERO, Budget, Cells, money
 from .reader import read_budget
 from .schema import EconClass, Fund
 from .schema import HEADER_ROW
@@ -144,6 +146,7 @@ RULES = {r.id: r for r in (
     Rule("R13", "绩效项目名称"),
     Rule("R14", "经费分类"),
     Rule("R15", "支出用途"),
+    Rule("R16", "不足一分"),
 )}
 
 ECON_CLASSES = tuple(e.code for e in EconClass)
@@ -927,8 +930,8 @@ def check_r08(ctx: _Ctx) -> None:
     """A 主要原因 wherever a compared figure changed by more than the threshold."""
     b, threshold = ctx.b, ctx.threshold
 
-    def changed(cur: Decimal, prior: Decimal) -> bool:
-        return abs(cur - prior) > threshold
+    def changed(cur: Decimal, prior: Decimal) -> bool:  # as printed: a change that rounds away is "持平", unexplained
+        return abs(money(cur) - money(prior)) > threshold
 
     def text(what: str, cur: Decimal, prior: Decimal, cell: str | None) -> str:
         way = "增加" if cur > prior else "减少"
@@ -1015,6 +1018,35 @@ def check_r15(ctx: _Ctx) -> None:
                 ctx.warning("R15", f"功能类 {lei} 有{family}收入，“支出用途”中没有资金性质为“{family}”的一行，"
                                    f"说明第三部分 四的{family}支出将只写金额、不写用途。需要写用途的，请补上一行。",
                             where + cells)
+
+
+def _amounts(b: Budget):
+    """(amount in 万元, its cell) for every amount the workbook holds."""
+    for line in b.income:
+        yield from ((v, line.cells.get(_fund_key(f))) for f, v in line.amounts.items())
+        yield line.prior_gpb, line.cells.get("prior_gpb")
+    for p in b.projects:
+        yield from ((p.econ[e], p.cells.get(_econ_key(e))) for e in EconClass)
+    for item in [*b.basic, *b.fund_basic]:
+        yield from ((item.personnel, item.cells.get("personnel")), (item.public, item.cells.get("public")))
+    for item in b.sangong:
+        yield from ((getattr(item, k), item.cells.get(k)) for k in ("gpb", "gf", "soe", "prior"))
+    for key, c in b.totals.items():
+        cells = b.totals_cells.get(key, {})
+        yield from ((c.current, cells.get("current")), (c.prior, cells.get("prior")))
+    for f in schema.OTHER.fields:
+        if f.kind is schema.Kind.AMOUNT:
+            yield Decimal(b.other.get(f.key) or 0), b.other_cells.get(f.key)
+
+
+def check_r16(ctx: _Ctx) -> None:
+    """An amount under 50 元 shows as 0.00 万元: the clerk should know before the document says so."""
+    if not ctx.b.unit.in_yuan:
+        return
+    for value, cell in _amounts(ctx.b):
+        if value and not money(value) and cell:
+            ctx.warning("R16", f"这里的 {m(value * 10000)} 元不足 50 元：公开文档以万元保留两位小数，显示为 0.00 万元，"
+                               "与上年比较时按 0.00 叙述（如“与上年预算持平”）。请核实该金额；确为小额的可不处理。", [cell])
 
 
 # =============================================================================================
@@ -1161,7 +1193,7 @@ CHECKS = (
     check_i23, check_i23p, check_i24, check_i24b, check_i25, check_i30, check_i31,
     check_r11, check_i34, check_i36,
     check_i26, check_i26a, check_c01, check_c02, check_i35,
-    check_r04, check_r05, check_r06, check_r07, check_r08, check_r12, check_r13, check_r14, check_r15,
+    check_r04, check_r05, check_r06, check_r07, check_r08, check_r12, check_r13, check_r14, check_r15, check_r16,
     check_r09,
 )
 

@@ -38,15 +38,18 @@ class Change:
 
     Both years are held as printed (rounded to 0.01), so the difference and the percentage are those
     a reader recomputes.  ``case`` names the wording: increase, decrease, unchanged, new (last year
-    zero), dropped (this year zero) and both_zero; ``pct`` is None where the percentage is undefined
-    (last year zero) — the template decides what to print there.
+    zero), dropped (this year zero) and both_zero — no money in either year, exactly: an amount under
+    50 元 prints 0.00 but is "持平" at the printed precision, never "未安排".  ``pct`` is None where the
+    percentage is undefined (last year zero) — the template decides what to print there.
     """
 
     current: Decimal
     previous: Decimal
     reason: str = ""
+    nil: bool = field(init=False, default=False)  # no money at all in either year, before rounding
 
     def __post_init__(self):
+        object.__setattr__(self, "nil", not Decimal(self.current) and not Decimal(self.previous))
         object.__setattr__(self, "current", money(Decimal(self.current)))
         object.__setattr__(self, "previous", money(Decimal(self.previous)))
 
@@ -64,8 +67,8 @@ class Change:
 
     @property
     def case(self) -> str:
-        if not self.current and not self.previous:
-            return "both_zero"
+        if not self.current and not self.previous:  # "未安排" only for no money at all: 30 元 prints 0.00
+            return "both_zero" if self.nil else "unchanged"
         if not self.previous:
             return "new"
         if not self.current:
@@ -190,6 +193,7 @@ INCOME_SOURCES = (  # 第三部分 二: label in the narrative, totals key, fund
      (Fund.CARRY_GPB, Fund.CARRY_GF, Fund.CARRY_SOE, Fund.BALANCE_SPECIAL, Fund.BALANCE_UNIT)),
 )
 ALWAYS_LISTED = {"gpb", "gpb_transfer", "gf", "gf_transfer", "soe", "soe_transfer", "unit_funds"}
+TRANSFER_OF = {"gpb": "gpb_transfer", "gf": "gf_transfer", "soe": "soe_transfer"}  # 本级 source -> its 上级 one
 
 T2_COLUMNS = (  # 表2 after 总计 and 财政拨款小计
     (Fund.GPB,), (Fund.GPB_TRANSFER,), (Fund.GF,), (Fund.GF_TRANSFER,), (Fund.SOE, Fund.SOE_TRANSFER),
@@ -513,7 +517,7 @@ def table11(budget: Budget) -> Table:
 def section_overview(ledger: Ledger, t1: dict, t3: Table) -> dict:
     """一: the grand total, the kinds of income and the 功能类 of spending."""
     return {"grand_total": t1["total"],
-            "income_kinds": [label for label, funds in INCOME_KINDS if money(ledger.fund(*funds))],
+            "income_kinds": [label for label, funds in INCOME_KINDS if ledger.fund(*funds)],
             "spend_classes": [r.name for r in t3.rows if r.kind == "lei"]}
 
 
@@ -523,9 +527,17 @@ def section_income(budget: Budget, ledger: Ledger, t1: dict) -> dict:
     for label, key, funds in INCOME_SOURCES:
         compared = budget.totals[key]
         change = Change(ledger.fund(*funds), compared.prior, compared.reason)
-        if change.current or change.previous or key in ALWAYS_LISTED:
+        if not change.nil or key in ALWAYS_LISTED:
+            if change.nil and key in TRANSFER_OF and not _compared_nil(budget, ledger, TRANSFER_OF[key]):
+                label = f"本级{label}"  # "一般公共预算未安排" would deny the 上级 money that 四 calls 一般公共预算
             items.append((label, change.current, change))
     return {"sources": shares(items, t1["total"])}
+
+
+def _compared_nil(budget: Budget, ledger: Ledger, key: str) -> bool:
+    """No money in either year for this 收支总额 source (an INCOME_SOURCES key)."""
+    funds = next(funds for _, k, funds in INCOME_SOURCES if k == key)
+    return not ledger.fund(*funds) and not budget.totals[key].prior
 
 
 def section_spending(budget: Budget, t3: Table) -> dict:
@@ -538,11 +550,12 @@ def section_spending(budget: Budget, t3: Table) -> dict:
 
 
 def fiscal_by_class(ledger: Ledger, funds) -> dict[str, Decimal]:
-    """功能类 -> the (printed) money of these funds in it, classes without money left out."""
+    """功能类 -> the (printed) money of these funds in it, classes without money left out (one of 44 元 is
+    in, as 0.00: 一 and 表3 list it too)."""
     by_lei: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for code, amounts in ledger.income.items():
         by_lei[code[:3]] += _sum_funds(amounts, funds)
-    return {lei: money(amount) for lei, amount in sorted(by_lei.items()) if money(amount)}
+    return {lei: money(amount) for lei, amount in sorted(by_lei.items()) if amount}
 
 
 def use_text(budget: Budget, lei: str, family: str, families: set[str]) -> str:

@@ -3,7 +3,8 @@
 * **Safe name.**  ``safe_name`` turns a unit's name into a file name every file system accepts and
   that gen itself will read back: no characters Windows forbids, no control or format characters
   (a bidirectional override could disguise the extension), no leading ``.``/``~$`` (hidden file,
-  Office lock file, gen's own staging folders), at most 60 characters / 150 bytes.
+  Office lock file, gen's own staging folders), at most 60 characters / 150 bytes (a longer name is
+  cut and marked with a hash of the whole, so two units never share a file by the cut).
 * **Atomic.**  The bytes are complete in memory first, then written to a temporary file beside the
   target and renamed over it: a crash, Ctrl-C or a full disk never leaves half a file, and nothing
   is written through a file object that could fail again while being garbage-collected.
@@ -17,6 +18,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import tempfile
 import unicodedata
@@ -26,6 +28,7 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 _FORBIDDEN = set('\\/:*?"<>|')
+_MAX_CHARS, _MAX_BYTES = 60, 150  # a stem's length; with the suffix well inside 255 bytes everywhere
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
@@ -43,13 +46,20 @@ class OutputLocked(OutputError):
 
 
 def safe_name(stem: str, suffix: str, fallback: str = "未命名单位") -> str:
-    """``stem + suffix`` as a file name that is safe everywhere (see the module docstring)."""
+    """``stem + suffix`` as a file name that is safe everywhere (see the module docstring).
+
+    A stem cut to fit ends in ``…``, six hex digits of its full text's SHA-256 and ``_``, so two long
+    names that differ only after the cut still get two files, and the reader sees the name was cut."""
     safe = "".join("_" if ch in _FORBIDDEN or (unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch != "\u200d")
                    else ch for ch in stem)
-    safe = safe.lstrip(" ._~$").rstrip(" ._")[:60]
-    while len(safe.encode("utf-8")) > 150:
-        safe = safe[:-1]
-    return f"{safe.rstrip(' ._') or fallback}{suffix}"
+    safe = safe.lstrip(" ._~$").rstrip(" ._")
+    if len(safe) > _MAX_CHARS or len(safe.encode("utf-8")) > _MAX_BYTES:
+        mark = "…" + hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:6] + "_"
+        safe = safe[:_MAX_CHARS - len(mark)]
+        while len((safe + mark).encode("utf-8")) > _MAX_BYTES:
+            safe = safe[:-1]
+        safe = safe.rstrip(" .") + mark
+    return f"{safe or fallback}{suffix}"
 
 
 def display(path: str | os.PathLike[str]) -> str:

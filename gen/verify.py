@@ -733,7 +733,7 @@ def check_income_narrative(c: _Checker, f: _Facts, part: list[Sentence]) -> None
         m = re.match(r"^([^\d，。：]+?)(?:" + MONEY + r"|未安排)", text)
         if not m:
             continue
-        label = m.group(1)
+        label = m.group(1).removeprefix("本级")  # "本级一般公共预算未安排" where only 上级 money came
         said.add(label)
         line = _source_line(f, label)
         if line is None:

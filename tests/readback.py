@@ -167,10 +167,14 @@ def _change_failures(kind: str, place: str, fig: Figure, text: str) -> list[Fail
 
 
 def _share_sentence(kind: str, place: str, label: str, fig: Figure, whole: int, text: str | None) -> list[Failure]:
-    """"L X万元，占P%，比上年预算…" — or "L未安排。" only when zero in both years."""
+    """"L X万元，占P%，比上年预算…" — or "L未安排。" only when there is no money in either year (in 元, an
+    amount under 50 元 prints "L0.00万元，占0.00%，与上年预算持平。")."""
     if not fig.current and not fig.prior:
-        if text is not None and not re.fullmatch(re.escape(label) + r"(未安排|0\.00万元.*持平.*)。", text):
+        if fig.nil and text is not None and not re.fullmatch(re.escape(label) + "未安排。", text):
             return [Failure(f"{kind}: zero in both years not worded 未安排", place, f"{label}未安排。", text)]
+        if not fig.nil and (text is None or not re.fullmatch(re.escape(label) + r"0\.00万元.*持平.*。", text)):
+            return [Failure(f"{kind}: money under 0.005 万元 not printed as 0.00 持平", place,
+                            f"{label}0.00万元，…与上年预算持平。", text or "")]
         return []
     if text is None:
         return [Failure(f"{kind}: sentence missing", place, f"{label}{wan(fig.current)}万元…", "")]
@@ -201,7 +205,17 @@ def check_sources(doc: Document, t: Truth) -> list[Failure]:
         if label:
             found[label] = s
     out = []
+    by_key = {key: fig for _, key, fig in t.sources}
     for label, key, fig in t.sources:
+        upper = by_key.get(key + "_transfer")  # 本级 source: its 上级 transfer
+        if fig.nil and upper is not None and not upper.nil:  # "一般公共预算未安排" would deny the 上级 money
+            said = found.get(label)
+            if said is not None:
+                out.append(Failure("二 本级 source without money named as the whole budget", f"第三部分 二 {label}",
+                                   f"本级{label}未安排。", said))
+            label = f"本级{label}"
+            found[label] = next((s.split("其中：", 1)[-1] for s in sentences(doc.section("二"))
+                                 if s.split("其中：", 1)[-1].startswith(label)), None)
         out += _share_sentence("二 source", f"第三部分 二 {label}", label, fig, t.grand, found.get(label))
     return out
 
@@ -288,7 +302,7 @@ def check_sangong(doc: Document, t: Truth) -> list[Failure]:
         place = f"第三部分 十 {label}"
         if clause is None:
             out.append(Failure("十 三公 item missing", place, label, items))
-        elif not fig.current and not fig.prior:
+        elif fig.nil:
             if "均未安排" not in clause:
                 out.append(Failure("十 三公 item absent in both years not worded 均未安排", place, "…均未安排…", clause))
         else:
@@ -424,6 +438,9 @@ def check_fiscal_uses(doc: Document, t: Truth) -> list[Failure]:
             if got[0] != cents_:
                 out.append(Failure("四 类 amount wrong", f"{place} {name}", wan(cents_), wan(got[0])))
             written = t.uses_for.get((family, name))
+            kinds = {f for f, cl in t.family_classes.items() if name in cl}
+            if written is None and (family == "一般公共预算" or kinds == {family}):
+                written = t.uses_for.get(("", name))  # a use left blank: 一般公共预算's, or the class's only kind
             if got[1] is not None and (written is None or got[1].rstrip("。") != written.rstrip("。")):
                 out.append(Failure("四 主要用于 with a use text not written for this fund", f"{place} {name}",
                                    f"主要用于{written}" if written else "(no 主要用于)", f"主要用于{got[1]}"))
@@ -454,6 +471,7 @@ def check_tables(doc: Document, t: Truth) -> list[Failure]:
         else:
             row = next((r for r in table if r[0].replace(" ", "") == "合计"), None)
             got = None if row is None else _amount_cells(row)[: len(want)]
+        want = [0 if w is None else w for w in want]  # unknown (表8/表9 unsplit): printed blank
         if got != want:
             out.append(Failure(f"{name} 合计 wrong", f"{name} 合计行", " | ".join(map(wan, want)),
                                " | ".join(map(wan, got)) if got else "(no 合计 row)"))
@@ -470,7 +488,7 @@ def check_fund_split(doc: Document, t: Truth) -> list[Failure]:
     for number, name in (("八", "表8"), ("九", "表9")):
         _, basic, personnel, public, _ = t.table_totals[name]
         text = " ".join(doc.section(number))
-        want = f"基本支出中，人员经费{wan(personnel)}万元，公用经费{wan(public)}万元。" if basic else ""
+        want = f"基本支出中，人员经费{wan(personnel)}万元，公用经费{wan(public)}万元。" if basic and personnel is not None else ""
         said = re.search(r"基本支出中[^。]*。", text)
         if (said.group(0) if said else "") != want:
             out.append(Failure(f"{number} 人员经费/公用经费 sentence", f"第三部分 {number}", want or "(none)",

@@ -159,6 +159,30 @@ def test_duplicate_unit_builds_neither_and_never_overwrites(tree, tmp_path):
     _no_leftovers(out)
 
 
+def test_long_names_that_differ_after_the_cut_are_two_documents(tmp_path, _example_data):
+    """A unit name over 60 characters is cut in its file name and marked with a hash of the whole: two
+    bureaus whose names differ only at the end are two units, two documents."""
+    common = "某县人民政府办公室（县外事办公室、县地方志编纂委员会办公室、县机关事务服务中心、县信息化建设服务中心"
+    folder = tmp_path / "in"
+    for i, tail in enumerate(("）", "、县档案馆）")):
+        make_workbook(folder, _unit(_example_data, common + tail), f"u{i}.xlsx")
+    report = run_batch(sorted(folder.glob("*.xlsx")), tmp_path / "out", jobs=1)
+    assert [r.status for r in report.records] == ["ok", "ok"]
+    names = [r.output.name for r in report.records]
+    assert names[0] != names[1] and all("…" in n and len(n.encode()) < 255 for n in names)
+    assert names == [output_name(common + "）", 2024), output_name(common + "、县档案馆）", 2024)]
+
+
+def test_different_units_with_one_file_name_are_told_apart_from_duplicates(tmp_path, _example_data):
+    folder = tmp_path / "in"
+    make_workbook(folder, _unit(_example_data, "城关镇/社区服务中心"), "a.xlsx")
+    make_workbook(folder, _unit(_example_data, "城关镇_社区服务中心"), "b.xlsx")
+    report = run_batch(sorted(folder.glob("*.xlsx")), tmp_path / "out", jobs=1)
+    assert [r.status for r in report.records] == ["conflict", "conflict"]
+    for r in report.records:
+        assert "生成的文件名相同" in r.message and "同一单位" not in r.message and "改得可以区分" in r.message
+
+
 def _failing_build(names: set[str], how: str):
     real = batch.build_unit
 

@@ -213,3 +213,25 @@ def test_rollover_of_a_workbook_in_yuan_stays_in_yuan(tmp_path, example_content)
     nxt, findings = read_budget(write_workbook(tmp_path / "next.xlsx", content))
     assert not [f for f in findings.errors if "金额" in f.message]
     assert nxt.totals["gpb"].prior == D("440.12")
+
+
+def test_an_amount_under_50_yuan_is_named_by_check_and_never_worded_as_none(tmp_path, example_content):
+    """Review: in 元, 40 元 of 公务接待费 (last year none) prints 0.00 万元.  gen check names the cell (R16), R08
+    asks no reason for a change that rounds away, and 十 says 持平 — not “均未安排”, which would be false."""
+    from gen.checks import check_budget
+    content = in_yuan(example_content)
+    reception = next(r for r in content["sangong"] if r["item"] == "公务接待费")
+    reception.update(gpb="40", prior=None, reason=None)
+    content["totals"]["sangong"][0] = str(sum(D(r.get("gpb") or 0) for r in content["sangong"]))
+    content["totals"]["sangong"][1] = str(sum(D(r.get("prior") or 0) for r in content["sangong"]))
+    path = write_workbook(tmp_path / "yuan.xlsx", content)
+    budget, findings = read_budget(path)
+    findings.extend(check_budget(budget, read_findings=findings))
+    assert not findings.errors, [f.describe() for f in findings.errors]
+    r16 = [f for f in findings if f.rule.startswith("R16 ")]
+    cell = next(i for i in budget.sangong if i.label == "公务接待费").cells["gpb"]
+    assert [(tuple(f.cells), "40.00 元不足 50 元" in f.message) for f in r16] == [((cell,), True)]
+    result = build_unit(path, tmp_path / "out", Renderer())
+    assert result.status == "ok", result.message
+    text = "".join(document_lines(result.output))
+    assert "公务接待费与上年预算持平" in text and "均未安排公务接待费" not in text

@@ -562,6 +562,7 @@ class Figure:
     current: int
     prior: int
     reason: str = ""
+    nil: bool = False  # no money at all in either year (in 元, under 50 元 still prints 0.00 but is not nil)
 
 
 @dataclass
@@ -591,7 +592,7 @@ class Truth:
     gpb_items: dict[tuple[str, str, str], Figure]  # 五（三）: (类, 款, 项) names -> 一般公共预算 of that 项
     projects: dict[str, ProjectTruth]
     family_classes: dict[str, dict[str, int]]  # 第三部分 四: family -> 类 name -> amount
-    uses_for: dict[tuple[str, str], str]  # (family, 类 name) -> the use text written for it
+    uses_for: dict[tuple[str, str], str]  # (family or "" when left blank, 类 name) -> the use text
     table_totals: dict[str, list[int]]  # 表N -> its 合计 row's amount columns
     groups: list[tuple[str, int, int]]  # 十二（四）: (财政拨款 / 非财政拨款, count, amount)
     in_yuan: bool  # amounts typed in 元: a printed total may differ from its printed parts by rounding
@@ -614,7 +615,8 @@ def truth(content: dict) -> Truth:
         return int((Decimal(exact) / 10000).quantize(Decimal(1), rounding=ROUND_HALF_UP)) if in_yuan else exact
 
     def _figure(row) -> Figure:
-        return Figure(P(cents(row[0])), P(cents(row[1])), (row[2] or "") if len(row) > 2 else "")
+        return Figure(P(cents(row[0])), P(cents(row[1])), (row[2] or "") if len(row) > 2 else "",
+                      nil=not cents(row[0]) and not cents(row[1]))
 
     catalog = bundled().function
     totals = content["totals"]
@@ -664,14 +666,16 @@ def truth(content: dict) -> Truth:
                                  if sum(m[f] for f in funds)}
     uses_for = {}
     for use in content["uses"]:
-        uses_for[(use.get("family") or "一般公共预算", catalog[use["code"]])] = use["text"]
+        uses_for[(use.get("family") or "", catalog[use["code"]])] = use["text"]  # "": 资金性质 left blank
 
     personnel = sum(cents(r.get("personnel")) for r in content["basic"])
     public = sum(cents(r.get("public")) for r in content["basic"])
     sg = {r["item"]: r for r in content["sangong"]}
-    sangong_items = {label: Figure(P(sum(cents(sg.get(label, {}).get(c)) for c in ("gpb", "gf", "soe"))),
-                                   P(cents(sg.get(label, {}).get("prior"))), sg.get(label, {}).get("reason") or "")
-                     for _, label, _ in SANGONG}
+    sangong_items = {}
+    for _, label, _ in SANGONG:
+        row = sg.get(label, {})
+        cur, prior = sum(cents(row.get(c)) for c in ("gpb", "gf", "soe")), cents(row.get("prior"))
+        sangong_items[label] = Figure(P(cur), P(prior), row.get("reason") or "", nil=not cur and not prior)
     names = dict(catalog)
     names.update((r["code"], r["name"]) for r in content["income"] if len(r["code"]) in (3, 5))
     gpb_items = {}
@@ -686,15 +690,23 @@ def truth(content: dict) -> Truth:
            ("fiscal_personnel", "fiscal_public", "fiscal_project", "other_personnel", "other_public", "other_project")]
 
     def family(label, funds):
+        """表8/表9 合计 [合计, 基本支出, 人员经费, 公用经费, 项目支出]; 人员/公用 None (printed blank, no 八/九
+        sentence) when a 项 with such 基本支出 has no 基金基本支出 row: never guessed."""
         total = sum(by_fund[f] for f in funds)
         proj = sum(by_project_fund[f] for f in funds)
         rows = [r for r in content.get("fund_basic", []) if r["family"] == label]
         split = [sum(cents(r.get(c)) for r in rows) for c in ("personnel", "public")]
+        basic_codes = {r["code"] for r in content["income"] if len(r["code"]) == 7
+                       and sum(cents(r.get(f)) for f in funds) != sum(cents(p.get(e)) for p in content["projects"]
+                                                                    if p["code"] == r["code"] and FUND_BY_LABEL[p["fund"]] in funds
+                                                                    for e in ECON)}
+        if not basic_codes <= {r["code"] for r in rows}:
+            split = [None, None]
         return [total, total - proj, *split, proj]
 
     fiscal_cur = sum(by_fund[f] for f in CURRENT_FISCAL)
     carry_fiscal = sum(by_fund[f] for f in CARRY_FISCAL)
-    table_totals = {name: [P(v) for v in values] for name, values in {
+    table_totals = {name: [None if v is None else P(v) for v in values] for name, values in {
         "表1": [exact_grand, exact_grand],
         "表2": [exact_grand, fiscal_cur, by_fund["gpb"], by_fund["gpb_transfer"], by_fund["gf"], by_fund["gf_transfer"],
                by_fund["soe"] + by_fund["soe_transfer"], by_fund["special"], by_fund["unit"], carry_fiscal,
@@ -712,8 +724,10 @@ def truth(content: dict) -> Truth:
     empty = {name for name, v in table_totals.items() if not any(v)}  # every empty table gets its 备注
     return Truth(
         unit=content["unit"]["name"], year=int(content["unit"]["year"]), grand=grand, sources=sources,
-        basic=Figure(P(exact_grand - project_all), P(cents(totals["basic"][1])), totals["basic"][2] or ""),
-        project=Figure(P(project_all), P(cents(totals["project"][1])), totals["project"][2] or ""),
+        basic=Figure(P(exact_grand - project_all), P(cents(totals["basic"][1])), totals["basic"][2] or "",
+                     nil=not exact_grand - project_all and not cents(totals["basic"][1])),
+        project=Figure(P(project_all), P(cents(totals["project"][1])), totals["project"][2] or "",
+                       nil=not project_all and not cents(totals["project"][1])),
         gpb_total=P(gpb_total), gpb_basic=_figure(totals["gpb_basic"]), gpb_project=_figure(totals["gpb_project"]),
         sangong=_figure(totals["sangong"]), sangong_items=sangong_items, gpb_items=gpb_items, projects=projects, family_classes=family_classes, uses_for=uses_for,
         table_totals=table_totals, groups=groups, in_yuan=in_yuan, empty=empty,
