@@ -20,7 +20,8 @@ Design (see ``run_batch``):
 * **PDF (--pdf).**  After the documents are in place, one ``gen.pdf.PdfConverter`` with ``jobs``
   LibreOffice workers converts them all, so LibreOffice starts ``jobs`` times per batch, not once
   per unit.  Each PDF is read back (gen.pdfcheck) before it is moved beside its document; a failed
-  conversion or a PDF that lost table content marks its row (PDF 未生成) and keeps the .docx.
+  conversion, or a PDF that lost table content or numbers its 目录 wrong, marks its row (PDF 未生成)
+  and keeps the .docx.
 * **Deterministic.**  Rows come back in discovery order (arguments in the order given, folders
   walked in sorted order) whatever order the workers finish in, and the renderer writes the same
   bytes for the same workbook.
@@ -476,10 +477,10 @@ def _convert_pdfs(records: list[UnitRecord], jobs: int, progress, staging: Path)
     and conversion takes seconds per unit where building takes milliseconds, so little overlap is lost.
 
     Each PDF is made in the staging folder and read back (gen.pdfcheck) before it is moved beside its
-    document: a PDF that lost table content is not written, and its row says so.
+    document: a PDF that lost table content or numbers its 目录 wrong is not written, and its row says so.
     """
     from .pdf import PdfConverter, PdfError, write_toc_pages
-    from .pdfcheck import describe_missing, missing_cells
+    from .pdfcheck import problems
 
     built = [r for r in records if r.status == "ok" and r.output]
     if not built:
@@ -496,11 +497,9 @@ def _convert_pdfs(records: list[UnitRecord], jobs: int, progress, staging: Path)
             problem = result.error
             if result.ok:
                 try:
-                    missing = missing_cells(r.output.read_bytes(), result.output)
+                    problem = problems(r.output.read_bytes(), result.output, result.toc)
                 except Exception as exc:  # an unreadable PDF is not published either
-                    missing, problem = [], f"无法读回 PDF 核对表格内容（{type(exc).__name__}: {exc}）"
-                if missing:
-                    problem = describe_missing(missing)
+                    problem = f"无法读回 PDF 核对表格内容和目录（{type(exc).__name__}: {exc}）"
             if problem is None:
                 _publish_pdf(r, result, write_toc_pages)
             else:

@@ -799,7 +799,7 @@ def check_r04(ctx: _Ctx) -> None:
         elif not known(line.code[:5]):
             missing_kuan[line.code[:5]].append(cell)
     for kuan, cells in missing_kuan.items():
-        ctx.error("R04", f"款 {kuan} 在目录中没有名称，表中这一款的名称会是空的。请在“收入明细”加一行：编码 {kuan}、"
+        ctx.error("R04", f"款 {kuan} 在目录中没有名称，文档中（表格和第三部分的说明）这一款的名称会是空的。请在“收入明细”加一行：编码 {kuan}、"
                          "填写款名称、不填金额；或用 --catalog 提供完整目录。", cells)
     for p in b.projects:
         if p.code and len(p.code) != 7:

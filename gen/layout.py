@@ -63,6 +63,7 @@ MIN_ROW = 284           # twips, the template's minimum row height
 SIZES = (18, 16, 15)    # half-points: 9, 8, 7.5 pt
 MAX_HEADER_LINES = 3    # a header cell may wrap to this many lines before its column widens
 MAX_NAME_LINES = 2      # a name longer than this many lines makes the table's type smaller
+MERGE_ROWS = 8          # 绩效目标表: rows one merged 指标 cell may span (kept on one page)
 
 
 def _char_em(ch: str) -> float:
@@ -333,30 +334,40 @@ def _keep_with_next(tr) -> None:
 
 
 def _merge_indicators(rows, header) -> bool:
-    """一级/二级指标 of a 绩效目标表: repeated (or blanked) values below the header become one merged cell."""
+    """一级/二级指标 of a 绩效目标表: repeated (or blanked) values below the header become one merged cell.
+
+    A merged cell shows its text only where it starts, so a merge never crosses a page: a run is at most
+    MERGE_ROWS rows (a longer group is merged in runs, each naming its 指标), and the rows of a 一级 run
+    are kept together (``w:keepNext``), so a page break falls between runs, never inside one."""
     n = header.index(False) if False in header else len(header)
     if not n or not rows[n - 1] or rows[n - 1][0].text.strip() != "一级指标":
         return False
     body = [cells for cells in rows[n:] if len(cells) > 2 and all(c.span == 1 for c in cells[:2])]
+    last = ""  # a blanked 一级指标 (compute leaves repeats empty) belongs to the value above it
+    for cells in body:
+        last = cells[0].text.strip() or last
+        cells[0].text = last
+    runs = []  # per body row, the 一级 run it is in
     for col in (0, 1):
-        above = None  # (first cell of the run, its value, the 一级指标 it belongs to)
-        for cells in body:
-            cell, l1 = cells[col], cells[0].text.strip()
+        above, length = None, 0  # (first cell of the run, its value, the 一级 run it belongs to)
+        for k, cells in enumerate(body):
+            cell = cells[col]
             value = cell.text.strip()
-            group = l1 if col == 1 else ""
-            if above is not None and (value == above[1] or not value) and group == above[2]:
+            group = runs[k] if col == 1 else None
+            if (above is not None and (value == above[1] or not value) and group == above[2]
+                    and length < MERGE_ROWS):
                 _vmerge(above[0].tc, "restart")
                 _vmerge(cell.tc, "continue")
                 for t in list(cell.tc.iter(_w("t"))):
                     t.text = ""
-                continue
-            above = (cell, value, group)
-        # a blanked 一级指标 (compute leaves repeats empty) belongs to the value above it
-        if col == 0:
-            last = ""
-            for cells in body:
-                last = cells[0].text.strip() or last
-                cells[0].text = last
+                length += 1
+            else:
+                above, length = (cell, value, group), 1
+            if col == 0:
+                runs.append(id(above[0]))
+    for k in range(len(body) - 1):
+        if runs[k] == runs[k + 1]:
+            _keep_with_next(body[k][0].tc.getparent())
     return True
 
 

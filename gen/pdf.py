@@ -528,6 +528,7 @@ def _uno_worker_main(argv: list) -> None:  # runs in the UNO-capable Python, not
                 raise RuntimeError("LibreOffice 无法打开该文件（不是有效的 Word 文档或已损坏）")
             _relayout(doc)
             toc = _update_indexes(doc)
+            _relayout(doc)  # the 目录 grew: its own pages too were laid out stale (a page with one entry)
             pages = doc.getCurrentController().PageCount
             filter_data = uno.Any("[]com.sun.star.beans.PropertyValue",
                                   (pv("ExportBookmarks", True), pv("UseTaggedPDF", True)))
@@ -574,7 +575,9 @@ def _relayout(doc) -> None:
     LibreOffice 7.4 lays a .docx out while it imports it, before every page has its final format.  With
     even/odd footers (our page numbers sit on the outer side) and a portrait section after a landscape
     one (表2, 表7), a table that runs onto a new page there keeps a stale layout: its last rows are cut at
-    the page foot and the rest — 表4's 收入总计 among them — is missing from the PDF, with no error.
+    the page foot and the rest — 表4's 收入总计 among them — is missing from the PDF, with no error.  The
+    same happens to a 目录 that the update made longer: a page holding one entry, and every page number
+    one too low.  So this runs after loading and again after the 目录 is updated.
     A change to the page styles makes it format every page again, which comes out right: each page style in
     use gets its bottom margin moved by 0.01 mm, the pages are counted (a full layout), and the margins go
     back (the export lays out again, with the real margins).
@@ -716,6 +719,7 @@ Sub ConvertList(sJobsUrl As String, sResultsUrl As String)
       If IsNull(oDoc) Then Error 1
       Relayout(oDoc)
       sToc = UpdateIndexes(oDoc)
+      Relayout(oDoc)
       nPages = oDoc.getCurrentController().PageCount
       aFilter(0) = PV("ExportBookmarks", True)
       aFilter(1) = PV("UseTaggedPDF", True)

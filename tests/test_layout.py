@@ -319,6 +319,8 @@ def test_only_the_row_before_a_total_is_kept_with_the_next(body):
     paragraphs are keep-with-next on the page of the next row); no other data row is glued."""
     seen = 0
     for tbl in body.iter(w("tbl")):
+        if "一级指标" in "".join(t.text or "" for t in tbl.iter(w("t"))):
+            continue  # 绩效目标表: runs of merged 指标 are kept together (next test)
         rows = [r for r in _rows(tbl) if r.find(f"{w('trPr')}/{w('tblHeader')}") is None]
         kept = [all(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for p in r.iter(w("p"))) for r in rows]
         if len(rows) > 1 and re.match(r"(合|总)\s*计|收\s*入\s*总\s*计", _cell_text(rows[-1].find(w("tc")))):
@@ -347,3 +349,36 @@ def test_no_header_leaves_its_last_character_alone_on_a_line(body):
                     if len(cjk) == len(line) > 2:
                         assert not (len(line) - 1) * 180 <= inner < len(line) * 180 * 0.98, (line, inner)
     assert broken >= 2
+
+
+def test_a_merged_indicator_never_crosses_a_page():
+    """Issue 11 review: a merged cell shows its text only where it starts, so on the next page the 一级/二级
+    cells were blank.  A 一级 run is at most 8 rows, its rows kept together (keep-with-next on all but its
+    last), and a longer group is merged in runs that each name it."""
+    budget, _ = read_budget(EXAMPLE)
+    disclosure = compute(budget)
+    rows = [{"l1": "产出指标", "l2": "数量指标" if i < 11 else "质量指标", "l3": f"指标{i}", "value": "=1个", "basis": "",
+             "prior_value": "", "weight": "5", "rule": "", "evidence": ""} for i in range(14)]
+    rows.append({"l1": "满意度指标", "l2": "满意度指标", "l3": "指标14", "value": "≥90%", "basis": "", "prior_value": "",
+                 "weight": "10", "rule": "", "evidence": ""})
+    disclosure.n["project_perf"][0]["rows"] = rows
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(Renderer().render(disclosure))).read("word/document.xml"))
+    table = next(t for t in body.iter(w("tbl")) if "指标0" in "".join(x.text or "" for x in t.iter(w("t"))))
+    body_rows = [tr for tr in _rows(table) if tr.find(f"{w('trPr')}/{w('tblHeader')}") is None
+                 and re.fullmatch(r"指标\d+", _cell_text(tr.findall(w("tc"))[2]))]
+    assert len(body_rows) == 15
+
+    def column(i):
+        out = []
+        for tr in body_rows:
+            vm = tr.findall(w("tc"))[i].find(f"{w('tcPr')}/{w('vMerge')}")
+            out.append((_cell_text(tr.findall(w("tc"))[i]), None if vm is None else vm.get(w("val"), "continue")))
+        return out
+
+    first = column(0)
+    assert [k for k, (text, _) in enumerate(first) if text] == [0, 8, 14]  # 产出指标 twice (8 + 6 rows), 满意度指标
+    assert first[8] == ("产出指标", "restart") and first[14] == ("满意度指标", None)
+    second = [text for text, _ in column(1)]
+    assert [k for k, text in enumerate(second) if text] == [0, 8, 11, 14]  # 数量指标 again where 一级 restarts
+    kept = [all(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for p in tr.iter(w("p"))) for tr in body_rows]
+    assert kept == [True] * 7 + [False] + [True] * 5 + [False, False]

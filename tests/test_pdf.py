@@ -218,28 +218,49 @@ def _with_extra_row(docx_bytes: bytes, cells: list[str]) -> bytes:
     return out.getvalue()
 
 
-def test_the_pdf_read_back_finds_every_table_cell_of_the_example(example):
-    from gen.pdfcheck import missing_cells
-    assert missing_cells(example["docx"].read_bytes(), example["result"].output) == []
+def test_the_pdf_read_back_finds_every_table_cell_and_toc_page_of_the_example(example):
+    from gen.pdfcheck import missing_cells, pdf_pages, problems, toc_errors
+    pages = pdf_pages(example["result"].output)
+    assert missing_cells(example["docx"].read_bytes(), pages) == []
+    toc = example["result"].toc
+    assert len(toc) >= 25 and toc_errors(toc, pages) == []
+    assert problems(example["docx"].read_bytes(), example["result"].output, toc) is None
+
+
+def test_the_pdf_read_back_names_a_toc_entry_on_the_wrong_page(example):
+    """Review: a unit whose 目录 ran to three pages was numbered one page low throughout."""
+    from gen.pdfcheck import pdf_pages, problems, toc_errors
+    pages = pdf_pages(example["result"].output)
+    toc = example["result"].toc
+    low = [(text, page - 1) for text, page in toc]
+    errors = toc_errors(low, pages)
+    assert len(errors) >= len(toc) - 3  # entries that share a page with the one before may still be found
+    text, claimed, found = next(e for e in errors if e[0].startswith("一、单位收支总体情况表"))
+    right = dict(toc)["一、单位收支总体情况表"]
+    assert claimed == right - 1 and right in found
+    message = problems(example["docx"].read_bytes(), example["result"].output, low)
+    first, page, where = errors[0]
+    assert "目录页码不对" in message and f"“{first}”写第 {page} 页、实际在第 {'、'.join(map(str, where))} 页" in message
 
 
 def test_the_pdf_read_back_counts_cells_and_names_the_ones_short(example):
     """A figure the PDF prints m times, put m+1 times into the tables, is named with both counts; a text
     the PDF does not have at all, with 0."""
-    from gen.pdfcheck import describe_missing, missing_cells
+    from gen.pdfcheck import missing_cells, pdf_pages, problems
     pdf_text = _norm(_run("pdftotext", str(example["result"].output), "-"))
     figure = max(AMOUNT.findall(pdf_text), key=pdf_text.count)  # the figure printed most often
     in_pdf = pdf_text.count(figure)
     document = zipfile.ZipFile(example["docx"]).read("word/document.xml").decode()
     in_tables = sum(_norm(re.sub(r"<[^>]+>", "", cell)) == figure for cell in re.findall(r"<w:tc>.*?</w:tc>", document, re.S))
     grown = _with_extra_row(example["docx"].read_bytes(), [figure] * (in_pdf - in_tables + 1) + ["漏 掉 的 行"])
-    missing = missing_cells(grown, example["result"].output)
+    missing = missing_cells(grown, pdf_pages(example["result"].output))
     assert ("漏掉的行", 1, 0) in missing
     [(text, wanted, found)] = [m for m in missing if m[0] == figure]
     assert (wanted, found) == (in_pdf + 1, in_pdf)
     assert len(missing) == 2
-    message = describe_missing(missing)
-    assert "漏掉的行" in message and f"PDF 中 {in_pdf} 处" in message and "未写出 PDF" in message
+    message = problems(grown, example["result"].output, example["result"].toc)
+    assert "漏掉了表格内容" in message and "漏掉的行" in message and f"PDF 中 {in_pdf} 处" in message
+    assert "未写出 PDF" in message and "目录" not in message.split("因此")[0]
 
 
 def test_a_pdf_that_lost_table_content_is_not_written(tmp_path, monkeypatch):
@@ -247,7 +268,7 @@ def test_a_pdf_that_lost_table_content_is_not_written(tmp_path, monkeypatch):
     import gen.pdfcheck
     from gen.batch import run_batch
     _require_tools()
-    monkeypatch.setattr(gen.pdfcheck, "missing_cells", lambda docx_bytes, pdf: [("收入总计", 2, 1)])
+    monkeypatch.setattr(gen.pdfcheck, "missing_cells", lambda docx_bytes, pages: [("收入总计", 2, 1)])
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(EXAMPLE, folder / EXAMPLE.name)
@@ -292,3 +313,22 @@ def test_no_libreoffice_outlives_a_killed_gen(tmp_path, example_content):
     while alive(tree) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not alive(tree), "LibreOffice or its client outlived gen"
+
+
+def test_a_toc_that_runs_to_three_pages_is_numbered_right(tmp_path):
+    """Review: a unit whose 51-character name made the 目录 three pages got a page holding one entry and
+    every page number one too low (LibreOffice's stale layout after the update; gen.pdf lays out again)."""
+    import json
+    from gen.pdfcheck import pdf_pages, toc_errors
+    from gen.workbook_write import write_workbook
+    _require_tools()
+    content = json.loads((Path(__file__).parent / "data" / "long_name_unit.json").read_text(encoding="utf-8"))
+    budget, findings = read_budget(write_workbook(tmp_path / "u.xlsx", content))
+    assert not findings.errors
+    source = tmp_path / "u.docx"
+    source.write_bytes(Renderer().render(compute(budget)))
+    with PdfConverter() as converter:
+        result = converter.convert(source, tmp_path / "u.pdf")
+    pages = pdf_pages(result.output)
+    assert len(result.toc) >= 29 and toc_errors(result.toc, pages) == []
+    assert dict(result.toc)["第一部分 2025年单位概况"] == next(k + 1 for k, p in enumerate(pages) if p.startswith("第一部分"))
