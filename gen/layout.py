@@ -19,7 +19,8 @@ get the same fixed widths:
   (issue 11: the repeated header was drawn 4.1 pt shorter).  With heights that already hold the text
   there is nothing to grow.
 * The row before a table's closing 合计/总计 row is kept with it (``w:keepNext``), so a page never
-  starts with a total alone.
+  starts with a total alone; a 类 or 款 row is kept with the row below it, so none ends a page alone.
+* The cover title, when it does not fit on one line, puts "2024年单位预算公开" on a line of its own.
 * 绩效目标表 (a header ending in "一级指标"): consecutive equal 一级指标 cells, and 二级指标 cells within
   the same 一级指标, become one vertically merged cell, as published disclosures show them.
 
@@ -35,7 +36,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-__all__ = ["fit_tables", "text_width"]
+__all__ = ["fit_tables", "style_size", "text_width"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
@@ -80,32 +81,73 @@ def _char_em(ch: str) -> float:
     return 1.0  # CJK, full-width punctuation, anything else
 
 
+def _is_wide(ch: str) -> bool:
+    return ord(ch) >= 0x2E80
+
+
 @lru_cache(maxsize=1 << 16)
 def text_width(text: str, size: int = 18) -> int:
-    """Twips ``text`` needs on one line at ``size`` half-points (bold included in the estimate)."""
-    return math.ceil(sum(map(_char_em, text)) * size * 10 * 1.02)
+    """Twips ``text`` needs on one line at ``size`` half-points (bold included in the estimate).  Word and
+    LibreOffice put a quarter em between Chinese and a Latin letter or digit ("第00129号2024年": four)."""
+    ems = sum(map(_char_em, text))
+    ems += 0.25 * sum(1 for a, b in zip(text, text[1:])
+                      if (_is_wide(a) and b.isascii() and b.isalnum()) or (a.isascii() and a.isalnum() and _is_wide(b)))
+    return math.ceil(ems * size * 10 * 1.02)
+
+
+_NO_START = set("）)」』】〕〉》，,。.、；;：:！!？?”’%…—")  # never begins a line (Chinese line breaking rules)
+_NO_END = set("（(「『【〔〈《“‘")                       # never ends one
+
+
+@lru_cache(maxsize=1 << 14)
+def _units(paragraph: str) -> tuple[str, ...]:
+    """The pieces a line may break between: CJK characters, Latin/number words, with a closing bracket or
+    punctuation held to what it follows and an opening bracket to what follows it ("（06）" is one)."""
+    units: list[str] = []
+    glue = False
+    for token in _TOKEN.findall(paragraph):
+        if units and (glue or token in _NO_START):
+            units[-1] += token
+        else:
+            units.append(token)
+        glue = token in _NO_END
+    return tuple(units)
 
 
 def _lines(text: str, width: int, size: int) -> int:
-    """Lines ``text`` takes in ``width`` twips: CJK breaks anywhere, a Latin/number token does not."""
+    """Lines ``text`` takes in ``width`` twips: CJK breaks anywhere, a Latin/number word does not, and a
+    line neither starts with closing punctuation nor ends with an opening bracket."""
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
         used = 0
-        for token in _TOKEN.findall(paragraph):
-            need = text_width(token, size)
-            if used and used + need > width and not token.isspace():
+        for unit in _units(paragraph):
+            need = text_width(unit, size)
+            if used and used + need > width and not unit.isspace():
                 lines += 1
                 used = 0
             used += need
     return lines
 
 
+@lru_cache(maxsize=1 << 14)
+def _width_for(text: str, lines: int, size: int) -> int:
+    """The narrowest width (twips, the text alone) in which ``text`` takes at most ``lines`` lines."""
+    low, high = 0, max(text_width(line, size) for line in text.split("\n"))
+    while low < high:
+        mid = (low + high) // 2
+        if _lines(text, mid, size) <= lines:
+            high = mid
+        else:
+            low = mid + 1
+    return high
+
+
 def _cell_text(tc, simple: bool) -> str:
     """The cell's text, one line per paragraph (``w:br`` counts as a line break); ``simple``: the table has
     one paragraph per cell and no breaks, so the cell's text nodes are the text (much faster)."""
-    if simple:
-        return etree.tostring(tc, method="text", encoding=str)
+    if simple:  # not tostring(method="text"): the template's line breaks between elements are text there
+        return "".join(t.text or "" for t in tc.iter(_T))
     out = []
     for p in tc.iter(_P):
         out.append("".join((el.text or "") if el.tag == _T else ("\n" if el.tag == _BR else " ")
@@ -181,7 +223,7 @@ def _widths(rows, header, total: int, ncols: int, size: int) -> list[int] | None
                 longest = text_width(max(text.split("\n"), key=len), size)
                 words = max((text_width(t, size) for t in _TOKEN.findall(text)), default=0)
                 floor = max(longest / MAX_HEADER_LINES, words, 2 * em)
-                text_min[c.col] = max(text_min[c.col], math.ceil(floor) + 2 * CELL_MARGIN)
+                text_min[c.col] = max(text_min[c.col], math.ceil(floor) + 2 * CELL_MARGIN + SLACK)
                 comfort[c.col] = max(comfort[c.col], math.ceil(longest / 2) + 2 * CELL_MARGIN)
                 single[c.col] = max(single[c.col], longest + 2 * CELL_MARGIN + SLACK)
             elif _is_number(text):
@@ -190,9 +232,7 @@ def _widths(rows, header, total: int, ncols: int, size: int) -> list[int] | None
                 is_text[c.col] = True
                 longest = max(text_width(line, size) for line in text.split("\n"))
                 one_line[c.col] = max(one_line[c.col], longest + 2 * CELL_MARGIN + SLACK)
-                # one character spare: a line breaks before a character that would not fit whole
-                two_lines[c.col] = max(two_lines[c.col], math.ceil(longest / MAX_NAME_LINES) + em
-                                       + 2 * CELL_MARGIN + SLACK)
+                two_lines[c.col] = max(two_lines[c.col], _width_for(text, MAX_NAME_LINES, size) + 2 * CELL_MARGIN + SLACK)
                 words = max((text_width(t, size) for t in _TOKEN.findall(text) if not t.isspace()), default=0)
                 text_min[c.col] = max(text_min[c.col], words + 2 * CELL_MARGIN + SLACK, 2 * em + 2 * CELL_MARGIN + SLACK)
     fixed = [0 if is_text[i] else max(numeric_need[i], text_min[i], 2 * CELL_MARGIN + em) for i in range(ncols)]
@@ -451,12 +491,57 @@ def fit_table(tbl) -> None:
     body = [i for i, h in enumerate(header) if not h]
     if len(body) >= 2 and _TOTAL.match(rows[body[-1]][0].text.strip()):
         _keep_with_next(trs[body[-2]])
+    if _has_code_columns(rows, header):  # a 类 or 款 row is kept with the first row below it
+        for i, j in zip(body, body[1:]):
+            if _is_group_row(rows[i]) and not _TOTAL.match(rows[j][0].text.strip()):
+                _keep_with_next(trs[i])
 
 
-def fit_tables(document_xml: bytes) -> bytes:
-    """The rendered main part with every table fitted (see the module docstring)."""
+def _has_code_columns(rows, header) -> bool:
+    """The table's first three columns are 类/款/项 (表2, 表3, 表5, 表6, 表7 …)."""
+    n = header.index(False) if False in header else len(header)
+    return n > 0 and [c.text.strip() for c in rows[n - 1][:3]] == ["类", "款", "项"]
+
+
+def _is_group_row(cells) -> bool:
+    """A 类 or 款 row: a 类 code with the 项 cell empty (a 项 row, or a 表7 project row, has all three)."""
+    return len(cells) > 3 and cells[0].text.strip().isdigit() and not cells[2].text.strip()
+
+
+def fit_tables(document_xml: bytes, title_size: int = 44) -> bytes:
+    """The rendered main part with every table fitted and the title broken where it must (see the module
+    docstring); ``title_size``: the template's Title style, in half-points."""
     root = etree.fromstring(document_xml)
     for tbl in root.iter(_w("tbl")):
         if tbl.find(_w("tblGrid")) is not None:
             fit_table(tbl)
+    _break_title(root, title_size)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_TITLE_YEAR = re.compile(r"^(.+?)(\d{4}年单位预算公开)$")
+COVER_WIDTH = 8845  # twips: the text width of the cover's (portrait) page
+
+
+def _break_title(root, size: int) -> None:
+    """A title too long for one line ("…2024年单位预算公开") puts its year part on a line of its own, rather
+    than leaving "开" alone on the second."""
+    for p in root.iter(_P):
+        style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
+        if style is None or style.get(_VAL) != "Title":
+            continue
+        runs = p.findall(_w("r"))
+        ts = runs[0].findall(_T) if len(runs) == 1 else []
+        m = _TITLE_YEAR.match(ts[0].text or "") if len(ts) == 1 else None
+        if m and text_width(m.group(0), size) > COVER_WIDTH:
+            ts[0].text = m.group(1)
+            etree.SubElement(runs[0], _BR)
+            etree.SubElement(runs[0], _T).text = m.group(2)
+        return
+
+
+def style_size(styles_xml: bytes, style_id: str) -> int | None:
+    """The type size (half-points) a paragraph style of the template sets, or None."""
+    style = etree.fromstring(styles_xml).find(f"{_w('style')}[@{_w('styleId')}='{style_id}']")
+    size = style.find(f"{_w('rPr')}/{_w('sz')}") if style is not None else None
+    return int(size.get(_VAL)) if size is not None else None

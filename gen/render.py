@@ -7,13 +7,15 @@ filters so the template and the macros never format a Decimal themselves.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from .compute import Disclosure
 from .model import money
 from .docxengine import WordTemplate, make_environment
-from .layout import fit_tables
+from .layout import fit_tables, style_size
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 DOCX_TEMPLATE = "disclosure.docx"
@@ -65,8 +67,10 @@ def environment(template_dir: Path | str = TEMPLATES):
 class Renderer:
     def __init__(self, template_dir: Path | str = TEMPLATES):
         template_dir = Path(template_dir)
+        with zipfile.ZipFile(template_dir / DOCX_TEMPLATE) as docx:
+            title_size = style_size(docx.read("word/styles.xml"), "Title") or 44
         self.template = WordTemplate(template_dir / DOCX_TEMPLATE, environment(template_dir),
-                                     finish={"word/document.xml": fit_tables})
+                                     finish={"word/document.xml": partial(fit_tables, title_size=title_size)})
 
     def render(self, disclosure: Disclosure) -> bytes:
         unit = disclosure.unit
