@@ -157,15 +157,8 @@ def synthetic_unit(seed: int, year: int = 2024) -> dict:
              "fund": _FUND_LABEL[fund]}
         for key, cents in zip(econ_keys, _split(rng, amount, len(econ_keys))):
             p[key] = _yuan(cents)
-        p.update(basis=f"根据{place}财政局〔{year - 1}〕{rng.randint(1, 200)}号文件",
-                 allocation=f"按项目实施方案分配{_yuan(amount)}万元", period=f"{year}年1月1日至{year}年12月31日",
-                 leader=rng.choice(("王芳", "李娜", "阿依古丽", "买买提", "张伟", "刘洋")),
-                 goal=f"保障{rng.choice(_TOPICS)}工作顺利开展，提升服务水平。")
-        if "c303" in econ_keys:
-            p.update(subsidy_source="财政拨款", subsidy_people=f"{rng.randint(10, 5000)}人",
-                     subsidy_standard=f"{rng.randint(50, 500)}元/月/人", subsidy_scope="符合条件的人员",
-                     subsidy_method="个人打卡", subsidy_procedure="单位申请，财政审核，统一发放",
-                     subsidy_beneficiaries="符合条件的人员，保障基本生活")
+        p.update(project_texts(rng, place, year, _yuan(amount), "c303" in econ_keys,
+                               ("王芳", "李娜", "阿依古丽", "买买提", "张伟", "刘洋")))
         projects.append((p, fund, amount))
 
     def spent(fund_keys) -> int:
@@ -234,17 +227,11 @@ def synthetic_unit(seed: int, year: int = 2024) -> dict:
     running_prior = _changed(rng, public_total)
 
     def compared(now: int, before: int, why: str) -> list:
-        return [_yuan(now) if now else None, _yuan(before) if before else None,
-                "" if now == before else why + ("增加" if now > before else "减少")]
+        return compared_row(_yuan, now, before, why)
 
     totals = {
-        "grand_total": [_yuan(grand), _yuan(prior_grand), ""],
-        "basic": compared(grand - project_all, prior_grand - prior_project, "人员和日常运转经费"),
-        "project": compared(project_all, prior_project, "项目安排调整，项目支出"),
-        "gpb_basic": compared(gpb_basic, prior_gpb_total - prior_gpb_project, "人员经费和公用经费"),
-        "gpb_project": compared(gpb_project, prior_gpb_project, "项目安排调整，项目支出"),
-        "sangong": compared(sangong_cur, sangong_prior, "公务活动安排调整，“三公”经费"),
-        "running": compared(public_total, running_prior, "日常公用经费"),
+        **spending_totals(_yuan, (grand, prior_grand), (project_all, prior_project), (gpb_basic, gpb_project),
+                          (prior_gpb_total, prior_gpb_project), (sangong_cur, sangong_prior), (public_total, running_prior)),
         "unit_other": _yuan(cur["unit_funds"]) if cur["unit_funds"] else None,
     }
     for key in _SOURCES:
@@ -288,14 +275,7 @@ def synthetic_unit(seed: int, year: int = 2024) -> dict:
     return {
         **unit_facts(rng, {"name": name, "year": year, "date": f"{year}-01-{rng.randint(10, 28)}", "kind": kind},
                      staff, staff_prior, departments=(2, 5), functions=(2, 8)),
-        "totals": totals,
-        "income": income_rows,
-        "uses": uses,
-        "projects": [p for p, _, _ in projects],
-        "basic": basic_rows,
-        "fund_basic": fund_basic,
-        "sangong": sangong_rows,
-        "carryover": carryover,
+        **sheets(totals, income_rows, uses, [p for p, _, _ in projects], basic_rows, fund_basic, sangong_rows, carryover),
         "other": other_facts(rng, _yuan, rng.randint, procurement, sme, cars, car_values),
         "overall_perf": overall_perf(_yuan(gpb_basic), staff[0]),
         "project_perf": perf,
@@ -357,3 +337,44 @@ def sangong_row(label: str, cur: int, prior: int, yuan) -> dict:
     if cur != prior:
         row["reason"] = "公务活动安排调整，预算相应" + ("增加" if cur > prior else "减少")
     return row
+
+
+def sheets(totals: dict, income: list, uses: list, projects: list, basic: list, fund_basic: list, sangong: list,
+           carryover: list) -> dict:
+    """The detail sheets of a generated unit's content, by their keys in the workbook contract."""
+    return {"totals": totals, "income": income, "uses": uses, "projects": projects, "basic": basic,
+            "fund_basic": fund_basic, "sangong": sangong, "carryover": carryover}
+
+
+def compared_row(yuan, now: int, before: int, why: str) -> list:
+    """A 收支总额 row [本年, 上年, 主要原因] from cents; the reason only where the figure moved."""
+    return [yuan(now) if now else None, yuan(before) if before else None,
+            "" if now == before else why + ("增加" if now > before else "减少")]
+
+
+def spending_totals(yuan, grand: tuple[int, int], project: tuple[int, int], gpb: tuple[int, int],
+                    prior_gpb: tuple[int, int], sangong: tuple[int, int], running: tuple[int, int]) -> dict:
+    """The 收支总额 rows of spending from cents: (this year, last year) of the whole and of the projects, this
+    year's 一般公共预算 基本/项目, last year's 一般公共预算 total/项目, “三公” and 运行经费."""
+    return {
+        "grand_total": [yuan(grand[0]), yuan(grand[1]), ""],
+        "basic": compared_row(yuan, grand[0] - project[0], grand[1] - project[1], "人员和日常运转经费"),
+        "project": compared_row(yuan, *project, "项目安排调整，项目支出"),
+        "gpb_basic": compared_row(yuan, gpb[0], prior_gpb[0] - prior_gpb[1], "人员经费和公用经费"),
+        "gpb_project": compared_row(yuan, gpb[1], prior_gpb[1], "项目安排调整，项目支出"),
+        "sangong": compared_row(yuan, *sangong, "公务活动安排调整，“三公”经费"),
+        "running": compared_row(yuan, *running, "日常公用经费"),
+    }
+
+
+def project_texts(rng: random.Random, place: str, year: int, amount: str, subsidy: bool, leaders) -> dict:
+    """A generated project's texts (政策依据 … 总体目标), with the subsidy ones for 对个人和家庭的补助 (c303)."""
+    texts = dict(basis=f"根据{place}财政局〔{year - 1}〕{rng.randint(1, 200)}号文件",
+                 allocation=f"按项目实施方案分配{amount}万元", period=f"{year}年1月1日至{year}年12月31日",
+                 leader=rng.choice(leaders), goal=f"保障{rng.choice(_TOPICS)}工作顺利开展，提升服务水平。")
+    if subsidy:
+        texts.update(subsidy_source="财政拨款", subsidy_people=f"{rng.randint(10, 5000)}人",
+                     subsidy_standard=f"{rng.randint(50, 500)}元/月/人", subsidy_scope="符合条件的人员",
+                     subsidy_method="个人打卡", subsidy_procedure="单位申请，财政审核，统一发放",
+                     subsidy_beneficiaries="符合条件的人员，保障基本生活")
+    return texts

@@ -26,7 +26,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import strategies as st
 
 from gen.catalog import bundled
-from synthetic import _KUAN, _TOPICS, function_items, other_facts, overall_perf, sangong_row, unit_facts
+from synthetic import (_KUAN, _TOPICS, _split, compared_row, function_items, other_facts, overall_perf,
+                       project_texts, sangong_row, sheets, spending_totals, unit_facts)
 
 # --- the domain, spelled out independently of gen.compute ----------------------------------------
 
@@ -211,15 +212,6 @@ def _pool() -> list[tuple[str, str]]:
     return sorted(items.items())
 
 
-def _split(rng: random.Random, total: int, parts: int) -> list[int]:
-    """``total`` cents in up to ``parts`` positive pieces."""
-    parts = max(1, min(parts, total))
-    if total <= 0:
-        return [0]
-    cuts = sorted(rng.sample(range(1, total), parts - 1)) if parts > 1 else []
-    return [b - a for a, b in zip([0] + cuts, cuts + [total])]
-
-
 def _edge_prior(current: int) -> int:
     """A last-year figure whose change percentage lands exactly on .xx5: with prior = 20000·2^j cents and
     j the power of two in ``current``, (current − prior)·10000/prior is an odd number of halves."""
@@ -307,15 +299,7 @@ def generate(shape: Shape) -> dict:
         p = {"name": pname, "code": code, "fund": FUND_LABEL[fund]}
         for econ, part in zip(classes, _split(rng, amount, len(classes))):
             p[econ] = yuan(part)
-        p.update(basis=f"根据{place}财政局〔{year - 1}〕{rng.randint(1, 200)}号文件",
-                 allocation=f"按项目实施方案分配{yuan(amount)}万元", period=f"{year}年1月1日至{year}年12月31日",
-                 leader=rng.choice(("王芳", "李娜", "阿依古丽", "买买提", "张伟")),
-                 goal=f"保障{rng.choice(_TOPICS)}工作顺利开展，提升服务水平。")
-        if "c303" in classes:
-            p.update(subsidy_source="财政拨款", subsidy_people=f"{rng.randint(10, 5000)}人",
-                     subsidy_standard=f"{rng.randint(50, 500)}元/月/人", subsidy_scope="符合条件的人员",
-                     subsidy_method="个人打卡", subsidy_procedure="单位申请，财政审核，统一发放",
-                     subsidy_beneficiaries="符合条件的人员，保障基本生活")
+        p.update(project_texts(rng, place, year, yuan(amount), "c303" in classes, ("王芳", "李娜", "阿依古丽", "买买提", "张伟")))
         projects.append((p, fund, amount))
 
     def free(funds) -> list[tuple[str, str]]:
@@ -427,8 +411,7 @@ def generate(shape: Shape) -> dict:
     running_prior = _near(rng, public_total, shape) if public_total else (draw(1, 5000) if rng.random() < 0.2 else 0)
 
     def compared(now: int, before: int, why: str) -> list:
-        return [yuan(now) if now else None, yuan(before) if before else None,
-                "" if now == before else why + ("增加" if now > before else "减少")]
+        return compared_row(yuan, now, before, why)
 
     unit_money = cur_source["unit_funds"]
     weights = [5, 1, 1, 3, 2] if shape.kind == "事业单位" else [0, 1, 1, 0, 3]
@@ -438,15 +421,8 @@ def generate(shape: Shape) -> dict:
         for part in _split(rng, unit_money, rng.randint(1, 5)):
             unit_parts[rng.choice(parts_keys)] += part
 
-    totals = {
-        "grand_total": [yuan(grand), yuan(prior_grand), ""],
-        "basic": compared(grand - project_all, prior_grand - prior_project, "人员和日常运转经费"),
-        "project": compared(project_all, prior_project, "项目安排调整，项目支出"),
-        "gpb_basic": compared(gpb_basic, prior_gpb_total - prior_gpb_project, "人员经费和公用经费"),
-        "gpb_project": compared(gpb_project, prior_gpb_project, "项目安排调整，项目支出"),
-        "sangong": compared(sg_cur, sg_prior, "公务活动安排调整，“三公”经费"),
-        "running": compared(public_total, running_prior, "日常公用经费"),
-    }
+    totals = spending_totals(yuan, (grand, prior_grand), (project_all, prior_project), (gpb_basic, gpb_project),
+                             (prior_gpb_total, prior_gpb_project), (sg_cur, sg_prior), (public_total, running_prior))
     for label, key, _ in SOURCES:
         totals[key] = compared(cur_source[key], prior[key], f"{label}收入预算")
     for key in UNIT_PARTS:
@@ -539,14 +515,7 @@ def generate(shape: Shape) -> dict:
         **unit_facts(rng, {"name": name, "year": year, "amount_unit": "元" if shape.yuan else "万元",
                            "date": f"{year}-0{rng.randint(1, 2)}-{rng.randint(10, 28)}", "kind": shape.kind},
                      staff, staff_prior, departments=(1, 5), functions=(1, 6)),
-        "totals": totals,
-        "income": income_rows,
-        "uses": uses,
-        "projects": [p for p, _, _ in projects],
-        "basic": basic_rows,
-        "fund_basic": fund_basic,
-        "sangong": sangong_rows,
-        "carryover": carryover,
+        **sheets(totals, income_rows, uses, [p for p, _, _ in projects], basic_rows, fund_basic, sangong_rows, carryover),
         "other": other_facts(rng, yuan, draw, procurement, sme, cars, car_values),
         "overall_perf": overall_perf(yuan(gpb_basic // scale), staff[0]),
         "project_perf": perf,
