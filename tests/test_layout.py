@@ -402,3 +402,42 @@ def test_a_title_too_long_for_one_line_puts_the_year_part_on_its_own_line():
 
     assert title("疏附县财政局第00129号") == ["疏附县财政局第00129号", "\n", "2024年单位预算公开"]
     assert title("阿克陶县社会保险中心") == ["阿克陶县社会保险中心2024年单位预算公开"]
+
+
+@pytest.fixture(scope="module")
+def big_body(tmp_path_factory):
+    """The 80-project unit with totals above 6,000,000 万元 (tests/layout_units.py), rendered."""
+    from gen.catalog import bundled
+    from gen.workbook_write import write_workbook
+    from layout_units import layout_unit
+    from synthetic import write_catalog
+    tmp = tmp_path_factory.mktemp("big")
+    budget, findings = read_budget(write_workbook(tmp / "big.xlsx", layout_unit(129, 80, 2)))
+    assert not findings.errors
+    disclosure = compute(budget, bundled().with_file(write_catalog(tmp / "catalog.csv")))
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(Renderer().render(disclosure))).read("word/document.xml"))
+
+
+def test_a_big_unit_s_amounts_fit_and_its_names_take_at_most_two_lines(big_body):
+    """Issue 11 with figures above 1,000,000 万元: every amount fits its cell on one line at the table's type
+    size (digits half an em, "," "." a quarter, 1 mm margins), every table fills its width, and no name
+    needs more than two lines (its characters at 1 em, Latin and digits at half, fit twice the cell).  表7
+    steps down to 8 pt to get there."""
+    sizes, amounts = {}, 0
+    for number, tbl in enumerate(big_body.iter(w("tbl")), start=1):
+        size = int(next((el.get(w("val")) for el in tbl.iter(w("sz"))), 18))
+        grid = [int(g.get(w("w"))) for g in tbl.find(w("tblGrid")).findall(w("gridCol"))]
+        assert sum(grid) in (8845, 14344), (number, sum(grid))
+        sizes[number] = size
+        header = True
+        for tr in _rows(tbl):
+            header = header and tr.find(f"{w('trPr')}/{w('tblHeader')}") is not None
+            for tc in tr.findall(w("tc")):
+                text, width = _cell_text(tc), int(tc.find(f"{w('tcPr')}/{w('tcW')}").get(w("w")))
+                if AMOUNT.match(text):
+                    amounts += 1
+                    assert width >= sum(0.25 if ch in ",." else 0.5 for ch in text) * size * 10 + 2 * 57, (number, text)
+                elif not header and len(text) > 4 and not re.fullmatch(r"[\d\s]+", text):
+                    ems = sum(0.5 if ch.isascii() else 1 for ch in text)
+                    assert ems * size * 10 <= 2 * (width - 2 * 57), (number, text, width)
+    assert amounts > 2000 and sizes[7] == 16 and sizes[1] == 18
