@@ -458,16 +458,22 @@ def _resolve(records: list[UnitRecord], out_dir: Path) -> None:
         if r.status != "ok" or r.staged is None:
             continue
         target = out_dir / r.staged.name
-        try:
-            os.replace(r.staged, target)
-        except PermissionError:
-            r.status = "unwritable"
-            r.message = f"{display(target)}：文件被其他程序占用（可能正在 Word/WPS 中打开），请关闭后重试。"
-        except OSError as exc:
-            r.status = "unwritable"
-            r.message = describe_os_error(exc, target)
+        problem = _move(r.staged, target, "Word/WPS")
+        if problem:
+            r.status, r.message = "unwritable", problem
         else:
             r.output = target
+
+
+def _move(source: Path, target: Path, opened_in: str) -> str | None:
+    """Rename a staged file onto its final name (atomic); why not, for the clerk, or None."""
+    try:
+        os.replace(source, target)
+    except PermissionError:
+        return f"{display(target)}：文件被其他程序占用（可能正在 {opened_in} 中打开），请关闭后重试。"
+    except OSError as exc:
+        return describe_os_error(exc, target)
+    return None
 
 
 def _convert_pdfs(records: list[UnitRecord], jobs: int, progress, staging: Path) -> None:
@@ -511,14 +517,9 @@ def _convert_pdfs(records: list[UnitRecord], jobs: int, progress, staging: Path)
 def _publish_pdf(r: UnitRecord, result, write_toc_pages) -> None:
     """Move a checked PDF beside its document; then put the 目录's page numbers into the document."""
     target = r.output.with_suffix(".pdf")  # as the user named the folder, like the .docx
-    try:
-        os.replace(result.output, target)
-    except PermissionError:
-        r.status = "pdf_failed"
-        r.message = f"Word 文档已生成，PDF 未写出：{display(target)} 被其他程序占用（可能正在阅读器中打开），请关闭后重试。"
-        return
-    except OSError as exc:
-        r.status, r.message = "pdf_failed", f"Word 文档已生成，PDF 未写出：{describe_os_error(exc, target)}"
+    problem = _move(result.output, target, "PDF 阅读器")
+    if problem:
+        r.status, r.message = "pdf_failed", f"Word 文档已生成，PDF 未写出：{problem}"
         return
     r.pdf = target
     pages = f"（{result.pages} 页）" if result.pages else ""
